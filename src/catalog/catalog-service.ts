@@ -1,0 +1,70 @@
+/**
+ * Catalogue writes: items and users upserted by external id, and a user forgotten on request
+ * (their interactions and impressions go with them). Each call is one transaction.
+ */
+import type { Database } from '../db/index.js';
+import { embeddingToBytes } from '../db/item-mapping.js';
+import { itemsInput, externalId, userInput } from '../serving/input-schemas.js';
+import { parseInput } from '../serving/validation.js';
+import type { ImpressionLog } from '../serving/impression-log.js';
+import type { CatalogCache } from './catalog-cache.js';
+
+export class CatalogService {
+  constructor(
+    private readonly deps: { readonly db: Database; readonly cache: CatalogCache; readonly impressions: ImpressionLog },
+  ) {}
+
+  /** Creates or replaces items (all fields, categories included); returns their external ids. */
+  async upsertItems(rawItems: unknown): Promise<string[]> {
+    const items = parseInput(itemsInput, rawItems, 'items');
+    await this.deps.db.prisma.$transaction(async (tx) => {
+      for (const item of items) {
+        const data = {
+          title: item.title,
+          description: item.description,
+          attributes: item.attributes as object,
+          embedding: item.embedding ? embeddingToBytes(item.embedding) : null,
+          active: item.active,
+        };
+        const row = await tx.item.upsert({
+          where: { externalId: item.id },
+          create: { externalId: item.id, ...data },
+          update: data,
+          select: { id: true },
+        });
+        await tx.itemCategory.deleteMany({ where: { itemId: row.id } });
+        const categories = [...new Set(item.categories)];
+        if (categories.length > 0) await tx.itemCategory.createMany({ data: categories.map((name) => ({ itemId: row.id, name })) });
+      }
+    });
+    await this.deps.cache.refresh();
+    return items.map((i) => i.id);
+  }
+
+  async upsertUser(rawUser: unknown): Promise<{ id: string; attributes: Record<string, unknown>; createdAt: Date; updatedAt: Date }> {
+    const user = parseInput(userInput, rawUser, 'user');
+    const row = await this.deps.db.prisma.user.upsert({
+      where: { externalId: user.id },
+      create: { externalId: user.id, attributes: user.attributes as object },
+      update: { attributes: user.attributes as object },
+    });
+    return { id: row.externalId, attributes: user.attributes, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  }
+
+  /** Forgets a user: their interactions and impressions are deleted. True if anything was. */
+  async deleteUser(rawId: unknown): Promise<{ deleted: boolean; interactions: number; impressions: number }> {
+    const id = parseInput(externalId, rawId, 'id');
+    // Impressions still buffered would otherwise be written after the delete.
+    await this.deps.impressions.flush();
+    return this.deps.db.prisma.$transaction(async (tx) => {
+      const impressions = await tx.impression.deleteMany({ where: { userExternalId: id } });
+      const user = await tx.user.findUnique({ where: { externalId: id }, select: { id: true } });
+      let interactions = 0;
+      if (user) {
+        interactions = (await tx.interaction.deleteMany({ where: { userId: user.id } })).count;
+        await tx.user.delete({ where: { id: user.id } });
+      }
+      return { deleted: user !== null || impressions.count > 0, interactions, impressions: impressions.count };
+    });
+  }
+}

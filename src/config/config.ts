@@ -1,0 +1,113 @@
+/**
+ * Configuration from the environment, validated once at start (zod) and frozen. Every
+ * variable is listed in the README; a bad value stops start-up with RG_ERR_CONFIG.
+ */
+import { z } from 'zod';
+import { rgError } from '../errors.js';
+import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
+
+const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : null));
+
+const envSchema = z.object({
+  /** `file:<path>` (SQLite) or `postgres://...`. @default file:./recgate.db */
+  DATABASE_URL: z.string().default('file:./recgate.db'),
+  /** Redis for queues and shared state; unset = embedded mode. @default unset */
+  REDIS_URL: optionalString,
+  /** @default 4000 */
+  PORT: number(z.number().int().min(0).max(65535)).default(4000),
+  /** @default 127.0.0.1 */
+  HOST: z.string().default('127.0.0.1'),
+  /** `development` turns on GraphiQL and unmasked error details. @default production */
+  NODE_ENV: z.string().default('production'),
+  /** Half-life of popularity decay, in hours. @default 168 (one week) */
+  RECGATE_POPULARITY_HALF_LIFE_HOURS: number(z.number().positive()).default(168),
+  /** Ratings below this value are not a positive signal; empty = every rating is positive. */
+  RECGATE_RATING_POSITIVE_MIN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      const n = Number(v);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a number' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** Learning weights per feedback type, e.g. `click=1,purchase=5,dismiss=-1` (others keep defaults). */
+  RECGATE_SIGNAL_WEIGHTS: z.string().default(''),
+  /** Largest accepted request body, bytes. @default 1048576 */
+  RECGATE_MAX_BODY_BYTES: number(z.number().int().positive()).default(1_048_576),
+  /** Deepest accepted GraphQL selection. @default 10 */
+  RECGATE_MAX_QUERY_DEPTH: number(z.number().int().positive()).default(10),
+  /** Largest accepted query cost (graphql-armor cost limit). @default 5000 */
+  RECGATE_MAX_QUERY_COST: number(z.number().int().positive()).default(5000),
+  /** Time budget for one strategy call, ms; past it the fallback serves. @default 200 */
+  RECGATE_STRATEGY_TIMEOUT_MS: number(z.number().int().positive()).default(200),
+  /** How often each gateway reloads popularity from the database, seconds. @default 60 */
+  RECGATE_REFRESH_SECONDS: number(z.number().positive()).default(60),
+  /** How many recent interactions of a user serving reads. @default 200 */
+  RECGATE_HISTORY_LENGTH: number(z.number().int().positive().max(10_000)).default(200),
+});
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly redisUrl: string | null;
+  readonly port: number;
+  readonly host: string;
+  readonly development: boolean;
+  readonly signalPolicy: SignalPolicy;
+  readonly popularityHalfLifeHours: number;
+  readonly maxBodyBytes: number;
+  readonly maxQueryDepth: number;
+  readonly maxQueryCost: number;
+  readonly strategyTimeoutMs: number;
+  readonly refreshSeconds: number;
+  readonly historyLength: number;
+}
+
+function parseWeights(spec: string, base: SignalPolicy['weights']): SignalPolicy['weights'] {
+  const weights = { ...base };
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [type, raw] = part.split('=').map((s) => s.trim());
+    const value = Number(raw);
+    if (!type || !(type in weights) || raw === undefined || !Number.isFinite(value)) {
+      throw rgError('RG_ERR_CONFIG', {
+        reason: `RECGATE_SIGNAL_WEIGHTS entry "${part}" must be <type>=<number> with type one of ${Object.keys(weights).join(', ')}`,
+      });
+    }
+    weights[type as keyof typeof weights] = value;
+  }
+  return weights;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw rgError('RG_ERR_CONFIG', { reason: `${issue.path.join('.')}: ${issue.message}` });
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    development: e.NODE_ENV === 'development',
+    signalPolicy: Object.freeze({
+      weights: Object.freeze(parseWeights(e.RECGATE_SIGNAL_WEIGHTS, DEFAULT_SIGNAL_POLICY.weights)),
+      ratingPositiveMin: e.RECGATE_RATING_POSITIVE_MIN,
+    }),
+    popularityHalfLifeHours: e.RECGATE_POPULARITY_HALF_LIFE_HOURS,
+    maxBodyBytes: e.RECGATE_MAX_BODY_BYTES,
+    maxQueryDepth: e.RECGATE_MAX_QUERY_DEPTH,
+    maxQueryCost: e.RECGATE_MAX_QUERY_COST,
+    strategyTimeoutMs: e.RECGATE_STRATEGY_TIMEOUT_MS,
+    refreshSeconds: e.RECGATE_REFRESH_SECONDS,
+    historyLength: e.RECGATE_HISTORY_LENGTH,
+  });
+}

@@ -1,0 +1,4 @@
+export * from './database-url.js';
+export * from './migrate.js';
+export * from './open-database.js';
+export * from './readers.js';

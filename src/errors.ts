@@ -1,0 +1,114 @@
+/**
+ * The one table of recgate error codes. Every expected failure, in the API, the CLI, an
+ * importer or a plugin loader, is one of these. The README lists them all (a test checks).
+ *
+ * Over GraphQL an error surfaces as `errors[].extensions.code` = the `RG_ERR_*` name; anything
+ * not in this table is masked as INTERNAL_SERVER_ERROR by graphql-yoga.
+ */
+import { GraphQLError } from 'graphql';
+
+interface ErrorSpec {
+  /** Message template; `{name}` placeholders are filled from the details. */
+  readonly message: string;
+  /** HTTP status graphql-yoga answers with when this is the only error. @default 200 */
+  readonly httpStatus?: number;
+}
+
+export const ERRORS = {
+  // --- authentication and limits -----------------------------------------------------
+  RG_ERR_UNAUTHENTICATED: {
+    message: 'Missing or unknown API key. Send it as "Authorization: Bearer <key>" (create one with `npx recgate keys create`).',
+    httpStatus: 401,
+  },
+  RG_ERR_FORBIDDEN: {
+    message: 'This API key has scope "{scope}", which does not allow {operation}; it needs scope "{required}".',
+    httpStatus: 403,
+  },
+  RG_ERR_REQUEST_TOO_LARGE: {
+    message: 'The request body is {size} bytes; the limit is {limit} bytes (RECGATE_MAX_BODY_BYTES).',
+    httpStatus: 413,
+  },
+  RG_ERR_QUERY_TOO_COMPLEX: { message: 'The query is too deep or too costly: {reason}.', httpStatus: 400 },
+
+  // --- input validation ----------------------------------------------------------------
+  RG_ERR_INVALID_INPUT: { message: 'Invalid input at {path}: {reason}.' },
+  RG_ERR_UNKNOWN_ITEM: { message: 'Unknown item "{itemId}". Add it with upsertItems before sending feedback for it.' },
+  RG_ERR_UNKNOWN_USER: { message: 'Unknown user "{userId}".' },
+  RG_ERR_UNKNOWN_IMPRESSION: {
+    message: 'Unknown impression "{impressionId}". Use the impressionId returned by recommendations, or omit it.',
+  },
+  RG_ERR_IMPRESSION_USER_MISMATCH: {
+    message: 'Impression "{impressionId}" was served to another user than "{userId}".',
+  },
+  RG_ERR_IDEMPOTENCY_CONFLICT: {
+    message: 'Idempotency key "{key}" was already used for different feedback. Use a new key for new feedback.',
+  },
+
+  // --- configuration and start-up --------------------------------------------------------
+  RG_ERR_CONFIG: { message: 'Invalid configuration: {reason}.' },
+  RG_ERR_DATABASE_URL: {
+    message: 'DATABASE_URL "{url}" is not supported. Use file:<path> (SQLite) or postgres://... (PostgreSQL).',
+  },
+  RG_ERR_MIGRATION_FAILED: { message: 'Applying migration {migration} failed: {reason}.' },
+
+  // --- strategies and the registry --------------------------------------------------------
+  RG_ERR_STRATEGY_UNKNOWN: { message: 'No strategy named "{name}" is registered. Registered: {registered}.' },
+  RG_ERR_STRATEGY_DUPLICATE: { message: 'A strategy named "{name}" is already registered (by {source}).' },
+  RG_ERR_STRATEGY_PARAMS: { message: 'Invalid params for strategy "{name}": {reason}.' },
+  RG_ERR_STRATEGY_NOT_TRAINED: { message: 'Strategy "{name}" has no trained model yet.' },
+  RG_ERR_ARTIFACT_INVALID: { message: 'Model artifact for "{name}" cannot be read: {reason}.' },
+  RG_ERR_TRAINING_ABORTED: { message: 'Training of "{name}" was aborted.' },
+  RG_ERR_TRAINING_NO_DATA: { message: 'Strategy "{name}" cannot train: {reason}.' },
+  RG_ERR_PLUGIN_LOAD: { message: 'Plugin "{plugin}" failed to load: {reason}.' },
+  RG_ERR_PLUGIN_CONTRACT: {
+    message: 'Plugin "{plugin}" requires strategy contract {required}, this recgate provides {provided}.',
+  },
+
+  // --- importers -----------------------------------------------------------------------
+  RG_ERR_IMPORT_FORMAT: { message: 'Unknown import format "{format}". Formats: {formats}.' },
+  RG_ERR_IMPORT_FILE: { message: 'Cannot read {file}: {reason}.' },
+  RG_ERR_IMPORT_BAD_ROWS: {
+    message: '{count} bad row(s) with --strict; nothing was written. First: {first}.',
+  },
+
+  // --- evaluation ------------------------------------------------------------------------
+  RG_ERR_EVAL_PROTOCOL: { message: 'Unknown evaluation protocol "{protocol}". Protocols: {protocols}.' },
+  RG_ERR_EVAL_NO_DATA: { message: 'Not enough interactions to evaluate: {reason}.' },
+  RG_ERR_OPE_LOG: { message: 'Bad bandit log {file}, line {line}: {reason}. Nothing was estimated.' },
+  RG_ERR_OPE_LOG_SOURCE: { message: 'Log source "{spec}" cannot be used: {reason}. Supported: {supported}.' },
+  RG_ERR_OPE_POLICY: { message: 'Target policy "{spec}" cannot be used: {reason}. Supported: {supported}.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorDetails = Record<string, string | number | boolean | undefined>;
+
+/** An expected, coded failure. A GraphQLError, so yoga shows it to clients unmasked. */
+export class RecgateError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}, options: { cause?: unknown } = {}) {
+    const spec: ErrorSpec = ERRORS[code];
+    const message = spec.message.replace(/\{(\w+)\}/g, (_, key: string) => String(details[key] ?? `{${key}}`));
+    super(message, {
+      originalError: options.cause instanceof Error ? options.cause : undefined,
+      extensions: {
+        code,
+        ...(spec.httpStatus ? { http: { status: spec.httpStatus } } : {}),
+      },
+    });
+    this.name = 'RecgateError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Shorthand used everywhere: `throw rgError('RG_ERR_UNKNOWN_ITEM', { itemId })`. */
+export function rgError(code: ErrorCode, details?: ErrorDetails, options?: { cause?: unknown }): RecgateError {
+  return new RecgateError(code, details, options);
+}
+
+export function isRecgateError(value: unknown): value is RecgateError {
+  return value instanceof RecgateError;
+}

@@ -1,0 +1,124 @@
+/**
+ * Assembles a gateway: database (migrated), registry, catalogue cache, live models, the
+ * services and the GraphQL endpoint. `src/server.ts` puts it behind HTTP; tests use
+ * `gateway.yoga.fetch` with no socket.
+ */
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config/index.js';
+import { openDatabase, dbCatalogReader, dbInteractionReader, type Database } from './db/index.js';
+import { createLogger, type AppLogger } from './logger.js';
+import { StrategyRegistry } from './strategies/registry.js';
+import { createBuiltinRegistry } from './strategies/builtin/index.js';
+import { CatalogCache } from './catalog/catalog-cache.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { LiveModels } from './serving/live-models.js';
+import { ImpressionLog } from './serving/impression-log.js';
+import { UserStateLoader } from './serving/user-state-loader.js';
+import { RecommendService, FALLBACK_STRATEGY } from './serving/recommend-service.js';
+import { FeedbackService } from './serving/feedback-service.js';
+import type { GatewayServices } from './serving/gateway-services.js';
+import { useQueryLimits } from './serving/query-limits.js';
+import { ApiKeyVerifier } from './auth/api-keys.js';
+import { useApiKeyScopes } from './auth/scope-plugin.js';
+import { trainStrategy } from './jobs/train-strategy.js';
+import { buildSchema, type GraphQLContext } from './schema/index.js';
+
+export interface GatewayOptions {
+  /** Use this database instead of opening `config.databaseUrl` (the caller closes it). */
+  readonly db?: Database;
+  /** Use this registry instead of the built-ins. */
+  readonly registry?: StrategyRegistry;
+  readonly log?: AppLogger;
+  /** The strategy serving asks first. @default "popularity" */
+  readonly servingStrategy?: string;
+  /** Retrain popularity and reload the catalogue on a timer. @default true */
+  readonly refresh?: boolean;
+}
+
+export interface Gateway {
+  readonly services: GatewayServices;
+  readonly yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+  readonly config: Config;
+  /** True once the first models are loaded and the gateway can serve. */
+  readonly ready: boolean;
+  /** Retrains the strategies that train in the gateway (popularity) and reloads the catalogue. */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const log = options.log ?? createLogger();
+  const db = options.db ?? (await openDatabase(config.databaseUrl));
+  if (db.appliedMigrations.length > 0) log.info('database migrated', { applied: db.appliedMigrations });
+  const registry = options.registry ?? createBuiltinRegistry(config);
+
+  const catalogCache = new CatalogCache(db);
+  const models = new LiveModels(log);
+  const impressions = new ImpressionLog(db, log);
+  const servingStrategy = options.servingStrategy ?? FALLBACK_STRATEGY;
+  registry.get(servingStrategy); // fails loudly on a typo in the configuration
+
+  const services: GatewayServices = {
+    db,
+    registry,
+    models,
+    catalogCache,
+    servingStrategy,
+    catalog: new CatalogService({ db, cache: catalogCache, impressions }),
+    recommend: new RecommendService(
+      { catalog: catalogCache, users: new UserStateLoader(db, config.signalPolicy, config.historyLength), models, impressions, log },
+      { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
+    ),
+    feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy }),
+  };
+
+  const refresh = async (): Promise<void> => {
+    await catalogCache.refresh();
+    const entry = registry.get(FALLBACK_STRATEGY);
+    const trained = await trainStrategy(entry, { interactions: dbInteractionReader(db, config.signalPolicy), catalog: dbCatalogReader(db) });
+    await models.install(entry, trained, catalogCache.view);
+  };
+  await refresh();
+  let ready = true;
+
+  let timer: NodeJS.Timeout | null = null;
+  if (options.refresh !== false) {
+    timer = setInterval(() => {
+      refresh().catch((error: unknown) => log.warn('refresh failed; serving the loaded models', { error: String(error) }));
+    }, config.refreshSeconds * 1000);
+    timer.unref();
+  }
+
+  const verifier = new ApiKeyVerifier(db);
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    graphiql: config.development ? { title: 'recgate', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) } : false,
+    landingPage: false,
+    maskedErrors: { isDev: config.development },
+    logging: false,
+    context: async ({ request }): Promise<GraphQLContext> => {
+      const header = request.headers.get('authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
+    },
+    plugins: [...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }), useApiKeyScopes()],
+  });
+
+  return {
+    services,
+    yoga,
+    config,
+    get ready() {
+      return ready;
+    },
+    refresh,
+    async close() {
+      ready = false;
+      if (timer) clearInterval(timer);
+      await impressions.close();
+      models.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

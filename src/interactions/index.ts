@@ -1,0 +1,2 @@
+export * from './feedback-type.js';
+export * from './signal-policy.js';

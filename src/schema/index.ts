@@ -1,0 +1,19 @@
+/**
+ * The GraphQL schema: one file per domain registers its types on the shared builder.
+ */
+import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './items.js';
+import './users.js';
+import './feedback.js';
+import './recommendations.js';
+import './strategies.js';
+
+let schema: GraphQLSchema | null = null;
+
+export function buildSchema(): GraphQLSchema {
+  schema ??= lexicographicSortSchema(builder.toSchema());
+  return schema;
+}
+
+export type { GraphQLContext } from './context.js';

@@ -1,0 +1,59 @@
+/** The `recommendations` query: a slate for one user. */
+import type { Slate, SlateItem } from '../serving/recommend-service.js';
+import { MAX_LIMIT } from '../serving/input-schemas.js';
+import { builder } from './builder.js';
+import { ItemRef } from './items.js';
+
+const SlateItemRef = builder.objectRef<SlateItem>('SlateItem').implement({
+  fields: (t) => ({
+    item: t.field({ type: ItemRef, resolve: (s) => s.item }),
+    score: t.exposeFloat('score', { description: "The strategy's score; comparable within one slate only." }),
+    position: t.exposeInt('position', { description: '1-based position in the slate.' }),
+    explanation: t.exposeString('explanation', { description: 'Why this item, in words a user may see.' }),
+  }),
+});
+
+const SlateRef = builder.objectRef<Slate>('Slate').implement({
+  description: 'What was served: log feedback against its impressionId.',
+  fields: (t) => ({
+    impressionId: t.exposeID('impressionId'),
+    userId: t.exposeID('userId'),
+    surface: t.exposeString('surface'),
+    strategy: t.exposeString('strategy', { description: 'The strategy that produced the slate.' }),
+    modelVersion: t.exposeString('modelVersion', { nullable: true }),
+    propensity: t.exposeFloat('propensity', { description: 'Probability with which the serving policy chose this strategy.' }),
+    items: t.field({ type: [SlateItemRef], resolve: (s) => [...s.items] }),
+  }),
+});
+
+const RecommendationFilter = builder.inputType('RecommendationFilter', {
+  fields: (t) => ({
+    categories: t.stringList({ required: false, description: 'Only items in at least one of these categories.' }),
+  }),
+});
+
+builder.queryField('recommendations', (t) =>
+  t.field({
+    type: SlateRef,
+    description: 'A slate of items for a user. Unknown users get a slate too (they are new users). Scope: client.',
+    args: {
+      userId: t.arg.id({ required: true }),
+      limit: t.arg.int({ defaultValue: 10, description: `1 to ${MAX_LIMIT}.` }),
+      surface: t.arg.string({ defaultValue: 'default', description: 'Where the slate is shown (home, item-page, email, ...).' }),
+      exclude: t.arg.idList({ required: false, description: 'Item ids never to return.' }),
+      includeSeen: t.arg.boolean({ defaultValue: false, description: 'Also return items the user already interacted with.' }),
+      filter: t.arg({ type: RecommendationFilter, required: false }),
+      context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.recommend.recommend({
+        userId: args.userId,
+        limit: args.limit ?? undefined,
+        surface: args.surface ?? undefined,
+        exclude: args.exclude?.map(String) ?? undefined,
+        includeSeen: args.includeSeen ?? undefined,
+        filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
+        context: args.context ?? undefined,
+      }),
+  }),
+);

@@ -1,0 +1,120 @@
+/**
+ * Every served slate, written to the database in batches so logging does not cost a write
+ * per request. Nothing is dropped: a failed batch is retried, shutdown flushes, and feedback
+ * that names an impression still in the buffer waits for it to be written (`ensureWritten`).
+ */
+import type { Database } from '../db/index.js';
+import type { Logger } from '../strategies/contract.js';
+
+export interface SlateEntry {
+  readonly itemId: string;
+  readonly score: number;
+  readonly position: number;
+}
+
+export interface ImpressionRecord {
+  readonly id: string;
+  readonly userExternalId: string;
+  readonly surface: string;
+  readonly strategy: string;
+  readonly modelVersion: string | null;
+  readonly items: readonly SlateEntry[];
+  readonly propensity: number;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+}
+
+export interface ImpressionLogOptions {
+  /** Flush when this many impressions wait. @default 256 */
+  readonly maxBatch?: number;
+  /** Flush at least this often, ms. @default 25 */
+  readonly flushIntervalMs?: number;
+}
+
+export class ImpressionLog {
+  #pending: ImpressionRecord[] = [];
+  #pendingIds = new Set<string>();
+  #flushing: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #maxBatch: number;
+  readonly #intervalMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    options: ImpressionLogOptions = {},
+  ) {
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#intervalMs = options.flushIntervalMs ?? 25;
+  }
+
+  append(impression: ImpressionRecord): void {
+    this.#pending.push(impression);
+    this.#pendingIds.add(impression.id);
+    if (this.#pending.length >= this.#maxBatch) void this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        void this.flush();
+      }, this.#intervalMs);
+    }
+  }
+
+  /** True while the impression is buffered and not yet in the database. */
+  isPending(id: string): boolean {
+    return this.#pendingIds.has(id);
+  }
+
+  /** Resolves once the impression (if it was logged here) is in the database. */
+  async ensureWritten(id: string): Promise<void> {
+    while (this.#pendingIds.has(id)) await this.flush();
+  }
+
+  /** Writes everything buffered; concurrent callers share the flush in progress. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#flushing = this.#write(batch).finally(() => {
+      this.#flushing = null;
+    });
+    await this.#flushing;
+  }
+
+  async #write(batch: ImpressionRecord[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.prisma.impression.createMany({
+          data: batch.map((i) => ({
+            id: i.id,
+            userExternalId: i.userExternalId,
+            surface: i.surface,
+            strategy: i.strategy,
+            modelVersion: i.modelVersion,
+            items: i.items as unknown as object,
+            propensity: i.propensity,
+            context: i.context as object,
+            createdAt: i.createdAt,
+          })),
+        });
+        for (const i of batch) this.#pendingIds.delete(i.id);
+        return;
+      } catch (error) {
+        if (attempt >= 5) {
+          // Keep them for the next flush rather than dropping them.
+          this.#pending = batch.concat(this.#pending);
+          this.log.warn('impression batch not written; will retry', { count: batch.length, error: String(error) });
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+}

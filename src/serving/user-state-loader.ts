@@ -1,0 +1,60 @@
+/**
+ * Reads what serving needs about a user in one query: attributes, recent history (for
+ * strategies) and every item they interacted with (excluded from slates unless asked).
+ */
+import type { InteractionRecord, UserState } from '../strategies/contract.js';
+import { isFeedbackType } from '../interactions/feedback-type.js';
+import { signalWeight, type SignalPolicy } from '../interactions/signal-policy.js';
+import type { Database } from '../db/index.js';
+
+/** Cap on interactions read per request; beyond it only the newest count. */
+const MAX_INTERACTIONS_READ = 5_000;
+
+export interface ServingUser {
+  readonly state: UserState;
+  /** Every item the user interacted with (up to the read cap). */
+  readonly seen: ReadonlySet<string>;
+}
+
+export class UserStateLoader {
+  constructor(
+    private readonly db: Database,
+    private readonly policy: SignalPolicy,
+    private readonly historyLength: number,
+  ) {}
+
+  async load(externalId: string): Promise<ServingUser> {
+    const user = await this.db.prisma.user.findUnique({
+      where: { externalId },
+      select: {
+        attributes: true,
+        interactions: {
+          orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+          take: MAX_INTERACTIONS_READ,
+          select: { type: true, value: true, occurredAt: true, item: { select: { externalId: true } } },
+        },
+      },
+    });
+    if (!user) {
+      return { state: { id: externalId, known: false, attributes: {}, history: [] }, seen: new Set() };
+    }
+    const seen = new Set<string>();
+    const history: InteractionRecord[] = [];
+    for (const r of user.interactions) {
+      seen.add(r.item.externalId);
+      if (history.length < this.historyLength && isFeedbackType(r.type)) {
+        history.push({
+          userId: externalId,
+          itemId: r.item.externalId,
+          type: r.type,
+          value: r.value,
+          weight: signalWeight(this.policy, r.type, r.value),
+          occurredAt: r.occurredAt.getTime(),
+        });
+      }
+    }
+    history.reverse();
+    const attributes = user.attributes && typeof user.attributes === 'object' && !Array.isArray(user.attributes) ? user.attributes : {};
+    return { state: { id: externalId, known: true, attributes: attributes as Record<string, unknown>, history }, seen };
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The strategy contract: what a recommendation strategy is, for built-ins and plugins alike.
+ *
+ * A strategy is a value made by `defineStrategy`, never a subclass. It never sees Prisma or
+ * Redis: training reads interactions and the catalogue through the narrow readers below, and
+ * serving hands it a `RecommendRequest`. That keeps every strategy runnable unchanged in the
+ * gateway, a worker, a test or a benchmark.
+ *
+ * Life cycle: `train` (offline, may be slow) -> artifact -> `load` (once per model version
+ * per process) -> `recommend` (per request, must be fast) ... -> `dispose`.
+ */
+import type { z } from 'zod';
+import type { FeedbackType } from '../interactions/feedback-type.js';
+
+/** The contract version this recgate implements. Plugins declare a semver range of it. */
+export const STRATEGY_CONTRACT_VERSION = '1.0.0';
+
+// ---------------------------------------------------------------------------------------
+// Data the host hands to strategies
+// ---------------------------------------------------------------------------------------
+
+/** One interaction as strategies see it. Ids are the external ids users know. */
+export interface InteractionRecord {
+  readonly userId: string;
+  readonly itemId: string;
+  readonly type: FeedbackType;
+  /** The raw value (a rating, a quantity); null when the type carries none. */
+  readonly value: number | null;
+  /** Learning weight from the host's signal policy (<0 negative, 0 neutral, >0 positive). */
+  readonly weight: number;
+  /** Milliseconds since the Unix epoch. */
+  readonly occurredAt: number;
+}
+
+export interface CatalogItem {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly categories: readonly string[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** A precomputed embedding supplied with the item (e.g. from a language model), if any. */
+  readonly embedding: Float32Array | null;
+  readonly active: boolean;
+  /** Milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+}
+
+export interface ScanOptions {
+  /** Only interactions at or after this time (ms epoch). */
+  readonly since?: number;
+  /** Only interactions before this time (ms epoch). */
+  readonly until?: number;
+  /** Records per yielded batch. @default 10000 */
+  readonly batchSize?: number;
+}
+
+/** Read-only access to interactions, oldest first. Implemented by the host. */
+export interface InteractionReader {
+  scan(options?: ScanOptions): AsyncIterable<readonly InteractionRecord[]>;
+  count(options?: ScanOptions): Promise<number>;
+}
+
+/** Read-only access to the item catalogue. Implemented by the host. */
+export interface CatalogReader {
+  /** All items, active or not, in a stable order. */
+  items(): Promise<readonly CatalogItem[]>;
+}
+
+/** Read-only view of the catalogue at serving time (fast, in memory). */
+export interface CatalogView {
+  get(itemId: string): CatalogItem | undefined;
+  /** Active items, in a stable order. */
+  readonly active: readonly CatalogItem[];
+  /** True when the item is active and passes the filter. */
+  matches(itemId: string, filter: ItemFilter): boolean;
+}
+
+export interface ItemFilter {
+  /** Keep items in at least one of these categories (exact names). Empty/undefined: all. */
+  readonly categories?: readonly string[];
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------
+
+export interface TrainProgress {
+  /** A short phase name, e.g. "reading", "fitting", "evaluating". */
+  readonly phase: string;
+  /** 0..100 within the whole training run. */
+  readonly percent: number;
+}
+
+export interface TrainContext<P> {
+  /** Params, already validated against the strategy's zod schema. */
+  readonly params: P;
+  /** Same seed, same data: same artifact and same scores. */
+  readonly seed: number;
+  /** Aborted when training is cancelled; check it between steps and throw `RG_ERR_TRAINING_ABORTED`. */
+  readonly signal: AbortSignal;
+  readonly interactions: InteractionReader;
+  readonly catalog: CatalogReader;
+  readonly clock: Clock;
+  readonly log: Logger;
+  progress(update: TrainProgress): void;
+}
+
+/**
+ * A trained model in serialisable form: JSON for structure and small values, typed arrays
+ * for the large numeric parts. The host turns it into bytes and back.
+ */
+export interface Artifact {
+  readonly json: JsonValue;
+  readonly arrays: Readonly<Record<string, Float32Array | Int32Array>>;
+}
+
+export interface TrainResult {
+  readonly artifact: Artifact;
+  /** Metrics measured during training (e.g. held-out nDCG@10, loss, examples/s). */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Serving
+// ---------------------------------------------------------------------------------------
+
+/** What serving knows about the user making the request. */
+export interface UserState {
+  readonly id: string;
+  /** False for a user the gateway has never seen (a new user, not an error). */
+  readonly known: boolean;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Recent interactions, oldest first (bounded by the host). */
+  readonly history: readonly InteractionRecord[];
+}
+
+export interface RecommendRequest {
+  readonly user: UserState;
+  /** How many items to return at most. */
+  readonly k: number;
+  /** Items that must not be returned (already seen, asked to exclude). */
+  readonly exclude: ReadonlySet<string>;
+  readonly filter: ItemFilter;
+  /** Free-form request context from the API (device, page, ...). */
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly surface: string;
+  readonly catalog: CatalogView;
+  /** Request time, ms epoch. */
+  readonly now: number;
+}
+
+export interface ScoredItem {
+  readonly itemId: string;
+  /** Higher is better. Comparable within one slate only. */
+  readonly score: number;
+  /** Why this item, in words a user may see ("popular in Drama this week"). */
+  readonly explanation: string;
+}
+
+export interface LoadContext<P> {
+  readonly params: P;
+  readonly catalog: CatalogView;
+  readonly log: Logger;
+}
+
+// ---------------------------------------------------------------------------------------
+// The definition
+// ---------------------------------------------------------------------------------------
+
+export interface StrategyDefinition<P = unknown, M = unknown> {
+  /** Unique, kebab-case; used in the API, the bandit arms and the model store. */
+  readonly name: string;
+  /** Semver of the strategy's code; artifacts record it. */
+  readonly version: string;
+  readonly description: string;
+  /** zod schema of the params; validated once at registration (defaults applied). */
+  readonly params: z.ZodType<P>;
+  /** Fit a model from the interactions. Must honour `signal` and report progress. */
+  train(ctx: TrainContext<P>): Promise<TrainResult>;
+  /** Turn an artifact into a servable model (weights in memory). */
+  load(artifact: Artifact, ctx: LoadContext<P>): Promise<M> | M;
+  /** Score items for one user. Must respect `exclude`, `filter` and `k`. */
+  recommend(model: M, request: RecommendRequest): Promise<readonly ScoredItem[]> | readonly ScoredItem[];
+  /** Feedback that just arrived, for strategies that update online. @default no-op */
+  observe(model: M, interaction: InteractionRecord): void;
+  /** Fast per-user adaptation from that user's recent history. @default no-op */
+  adapt(model: M, user: UserState): Promise<void> | void;
+  /** Free tensors or other resources of a model being unloaded. @default no-op */
+  dispose(model: M): void;
+}
+
+export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description'> &
+  Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description'>>;
+
+/**
+ * Define a strategy. Optional hooks default to doing nothing, so a strategy writes only what
+ * it needs. The result is frozen: the registry and the host trust it from here on.
+ */
+export function defineStrategy<P, M>(input: StrategyInput<P, M>): StrategyDefinition<P, M> {
+  return Object.freeze({
+    description: '',
+    observe: () => {},
+    adapt: () => {},
+    dispose: () => {},
+    ...input,
+  });
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
