@@ -64,6 +64,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     models,
     catalogCache,
     servingStrategy,
+    impressions,
     catalog: new CatalogService({ db, cache: catalogCache, impressions }),
     recommend: new RecommendService(
       { catalog: catalogCache, users: new UserStateLoader(db, config.signalPolicy, config.historyLength), models, impressions, log },

@@ -42,6 +42,8 @@ const itemFilterSchema = z
   })
   .nullish();
 
+const pageSize = z.number().int().min(0).max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`).nullish();
+
 const ItemInput = builder.inputType('ItemInput', {
   fields: (t) => ({
     id: t.id({ required: true }),
@@ -77,6 +79,8 @@ builder.queryField('items', (t) =>
     args: { filter: t.arg({ type: ItemFilter, required: false }) },
     resolve: async (_root, args, ctx) => {
       const filter = parseInput(itemFilterSchema, args.filter, 'filter');
+      parseInput(pageSize, args.first, 'first');
+      parseInput(pageSize, args.last, 'last');
       const where = {
         ...(filter?.categories?.length ? { categories: { some: { name: { in: filter.categories } } } } : {}),
         ...(filter?.active !== undefined && filter?.active !== null ? { active: filter.active } : {}),

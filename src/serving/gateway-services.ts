@@ -3,6 +3,7 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Database } from '../db/index.js';
 import type { StrategyRegistry } from '../strategies/registry.js';
 import type { FeedbackService } from './feedback-service.js';
+import type { ImpressionLog } from './impression-log.js';
 import type { LiveModels } from './live-models.js';
 import type { RecommendService } from './recommend-service.js';
 
@@ -15,6 +16,7 @@ export interface GatewayServices {
   readonly catalog: CatalogService;
   readonly recommend: RecommendService;
   readonly feedback: FeedbackService;
+  readonly impressions: ImpressionLog;
   /** The strategy serving asks first (popularity answers when it cannot). */
   readonly servingStrategy: string;
 }

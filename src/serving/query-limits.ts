@@ -1,9 +1,9 @@
 /**
- * Depth, cost, alias and token limits (graphql-armor), with rejections turned into
- * RG_ERR_QUERY_TOO_COMPLEX so clients see one code for "this query asks for too much".
+ * Depth, cost, alias, directive and token limits (graphql-armor), with rejections turned
+ * into RG_ERR_QUERY_TOO_COMPLEX so clients see one code for "this query asks for too much".
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { rgError } from '../errors.js';
 
@@ -12,26 +12,33 @@ export interface QueryLimits {
   readonly maxCost: number;
 }
 
+/** graphql-armor words every rejection "<What> limit of N exceeded, found M." */
+const ARMOR_REJECTION = /limit of \d+ exceeded/i;
+
+function recode(error: unknown): unknown {
+  if (error instanceof GraphQLError && !error.extensions?.code && ARMOR_REJECTION.test(error.message)) {
+    return rgError('RG_ERR_QUERY_TOO_COMPLEX', { reason: error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '') });
+  }
+  return error;
+}
+
 export function useQueryLimits(limits: QueryLimits): Plugin[] {
-  const rejected = new WeakSet<GraphQLError>();
-  const onReject = [(_ctx: unknown, error: GraphQLError) => void rejected.add(error)];
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, onReject },
-    maxAliases: { n: 30, onReject },
-    maxDirectives: { n: 50, onReject },
-    maxTokens: { n: 5_000, onReject },
-    // Field suggestions are useful to developers; our schema is public documentation anyway.
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    maxAliases: { n: 30 },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: 5_000 },
+    // Field suggestions help developers; the schema is public documentation anyway.
     blockFieldSuggestion: { enabled: false },
   });
-  const recode: Plugin = {
-    onValidate() {
-      return ({ result, setResult }) => {
-        if (result.some((e) => rejected.has(e))) {
-          setResult(result.map((e) => (rejected.has(e) ? rgError('RG_ERR_QUERY_TOO_COMPLEX', { reason: e.message.replace(/^Syntax Error: /, '') }) : e)));
-        }
-      };
+  const coded: Plugin = {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result) || !Array.isArray(result.errors)) return;
+      if (!result.errors.some((e) => recode(e) !== e)) return;
+      // The coded error carries its HTTP status (400) in its extensions.
+      setResult({ ...result, errors: result.errors.map(recode) as GraphQLError[] } as typeof result);
     },
   };
-  return [armor as Plugin, recode];
+  return [armor as Plugin, coded];
 }
