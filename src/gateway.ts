@@ -5,7 +5,8 @@
  */
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config/index.js';
-import { openDatabase, dbCatalogReader, dbInteractionReader, type Database } from './db/index.js';
+import { openDatabase, dbInteractionReader, type Database } from './db/index.js';
+import { arrayCatalogReader } from './strategies/in-memory-readers.js';
 import { createLogger, type AppLogger } from './logger.js';
 import { StrategyRegistry } from './strategies/registry.js';
 import { createBuiltinRegistry } from './strategies/builtin/index.js';
@@ -67,7 +68,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     impressions,
     catalog: new CatalogService({ db, cache: catalogCache, impressions }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users: new UserStateLoader(db, config.signalPolicy, config.historyLength), models, impressions, log },
+      { catalog: catalogCache, users: new UserStateLoader(db, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log },
       { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
     ),
     feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy }),
@@ -76,7 +77,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const refresh = async (): Promise<void> => {
     await catalogCache.refresh();
     const entry = registry.get(FALLBACK_STRATEGY);
-    const trained = await trainStrategy(entry, { interactions: dbInteractionReader(db, config.signalPolicy), catalog: dbCatalogReader(db) });
+    const trained = await trainStrategy(entry, { interactions: dbInteractionReader(db, config.signalPolicy), catalog: arrayCatalogReader(catalogCache.items) });
     await models.install(entry, trained, catalogCache.view);
   };
   await refresh();

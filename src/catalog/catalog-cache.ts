@@ -5,11 +5,12 @@
  */
 import type { CatalogItem, CatalogView } from '../strategies/contract.js';
 import { createCatalogView } from '../strategies/in-memory-readers.js';
-import { dbCatalogReader, type Database } from '../db/index.js';
+import { loadCatalog, type Database } from '../db/index.js';
 
 export class CatalogCache {
   #view: CatalogView = createCatalogView([]);
   #items: readonly CatalogItem[] = [];
+  #externalIds = new Map<number, string>();
   #loading: Promise<void> | null = null;
 
   constructor(private readonly db: Database) {}
@@ -23,14 +24,21 @@ export class CatalogCache {
     return this.#items;
   }
 
+  /** The external id of an item by its database id (items loaded at the last refresh). */
+  externalIdOf(dbId: number): string | undefined {
+    return this.#externalIds.get(dbId);
+  }
+
   /** Reloads from the database; concurrent calls share one load. */
   async refresh(): Promise<void> {
     if (this.#loading) return this.#loading;
     this.#loading = (async () => {
       try {
-        const items = await dbCatalogReader(this.db).items();
+        const rows = await loadCatalog(this.db);
+        const items = rows.map((r) => r.item);
         this.#items = items;
         this.#view = createCatalogView(items);
+        this.#externalIds = new Map(rows.map((r) => [r.dbId, r.item.id]));
       } finally {
         this.#loading = null;
       }

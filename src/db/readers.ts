@@ -76,14 +76,26 @@ export function dbInteractionReader(db: Database, policy: SignalPolicy): Interac
   };
 }
 
+/** Every item with its internal id. Categories are read in one pass, not per item: an
+ * `include` would send one bound parameter per item, past SQLite's limit on big catalogues. */
+export async function loadCatalog(db: Database): Promise<Array<{ dbId: number; item: CatalogItem }>> {
+  const [rows, categories] = await Promise.all([
+    db.prisma.item.findMany({ orderBy: { id: 'asc' } }),
+    db.prisma.itemCategory.findMany({ orderBy: [{ itemId: 'asc' }, { name: 'asc' }] }),
+  ]);
+  const byItem = new Map<number, Array<{ name: string }>>();
+  for (const c of categories) {
+    let list = byItem.get(c.itemId);
+    if (!list) byItem.set(c.itemId, (list = []));
+    list.push({ name: c.name });
+  }
+  return rows.map((row) => ({ dbId: row.id, item: toCatalogItem({ ...row, categories: byItem.get(row.id) ?? [] }) }));
+}
+
 export function dbCatalogReader(db: Database): CatalogReader {
   return {
     async items(): Promise<readonly CatalogItem[]> {
-      const rows = await db.prisma.item.findMany({
-        orderBy: { id: 'asc' },
-        include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-      });
-      return rows.map(toCatalogItem);
+      return (await loadCatalog(db)).map((r) => r.item);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { InteractionRecord, UserState } from '../strategies/contract.js';
 import { isFeedbackType } from '../interactions/feedback-type.js';
 import { signalWeight, type SignalPolicy } from '../interactions/signal-policy.js';
 import type { Database } from '../db/index.js';
+import type { CatalogCache } from '../catalog/catalog-cache.js';
 
 /** Cap on interactions read per request; beyond it only the newest count. */
 const MAX_INTERACTIONS_READ = 5_000;
@@ -19,6 +20,7 @@ export interface ServingUser {
 export class UserStateLoader {
   constructor(
     private readonly db: Database,
+    private readonly catalog: CatalogCache,
     private readonly policy: SignalPolicy,
     private readonly historyLength: number,
   ) {}
@@ -31,7 +33,7 @@ export class UserStateLoader {
         interactions: {
           orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
           take: MAX_INTERACTIONS_READ,
-          select: { type: true, value: true, occurredAt: true, item: { select: { externalId: true } } },
+          select: { type: true, value: true, occurredAt: true, itemId: true },
         },
       },
     });
@@ -41,11 +43,15 @@ export class UserStateLoader {
     const seen = new Set<string>();
     const history: InteractionRecord[] = [];
     for (const r of user.interactions) {
-      seen.add(r.item.externalId);
+      // Item ids come from the catalogue cache: a relation include would bind one parameter
+      // per interaction, past SQLite's limit for long histories.
+      const itemId = this.catalog.externalIdOf(r.itemId);
+      if (itemId === undefined) continue;
+      seen.add(itemId);
       if (history.length < this.historyLength && isFeedbackType(r.type)) {
         history.push({
           userId: externalId,
-          itemId: r.item.externalId,
+          itemId,
           type: r.type,
           value: r.value,
           weight: signalWeight(this.policy, r.type, r.value),

@@ -28,6 +28,8 @@ export interface PopularityModel {
   readonly halfLifeMs: number;
   /** Time at which a contribution counts 2^0; moved forward when scores grow too large. */
   anchor: number;
+  /** Time of the newest signal seen; scores are reported as of then. */
+  latest: number;
   readonly scores: Map<string, number>;
   /** Item ids, highest score first; kept sorted as feedback arrives. */
   readonly ranked: string[];
@@ -118,6 +120,7 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
     return {
       halfLifeMs: ctx.params.halfLifeHours * HOUR_MS,
       anchor: json.anchor,
+      latest: json.anchor,
       scores,
       ranked,
       rankOf: new Map(ranked.map((id, i) => [id, i])),
@@ -127,17 +130,20 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
   recommend(model, request) {
     const out: ScoredItem[] = [];
     if (request.k <= 0) return out;
-    const now = Math.max(request.now, model.anchor);
-    const toNow = 2 ** ((model.anchor - now) / model.halfLifeMs);
+    // Scores are decayed to the newest signal, not to the wall clock: on a catalogue whose
+    // data stopped a while ago they stay readable, and the ranking is the same either way.
+    const toLatest = 2 ** ((model.anchor - model.latest) / model.halfLifeMs);
     const wanted = request.filter.categories;
-    const phrase = popularityWindowPhrase(model.halfLifeMs / HOUR_MS);
+    // "this week" only while the signal is fresh; popularity from long ago is just "popular".
+    const fresh = request.now - model.latest <= 2 * model.halfLifeMs;
+    const phrase = fresh ? popularityWindowPhrase(model.halfLifeMs / HOUR_MS) : '';
     for (const itemId of model.ranked) {
       if (request.exclude.has(itemId) || !request.catalog.matches(itemId, request.filter)) continue;
       const item = request.catalog.get(itemId)!;
       const category = wanted && wanted.length > 0 ? item.categories.find((c) => wanted.includes(c)) : undefined;
       out.push({
         itemId,
-        score: (model.scores.get(itemId) ?? 0) * toNow,
+        score: (model.scores.get(itemId) ?? 0) * toLatest,
         explanation: category ? `popular in ${category}${phrase}` : `popular${phrase}`,
       });
       if (out.length >= request.k) return out;
@@ -155,6 +161,7 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
     if (interaction.weight <= 0) return;
     if ((interaction.occurredAt - model.anchor) / model.halfLifeMs > RESCALE_AFTER_HALF_LIVES) rescale(model, interaction.occurredAt);
     model.scores.set(interaction.itemId, (model.scores.get(interaction.itemId) ?? 0) + contribution(model, interaction));
+    if (interaction.occurredAt > model.latest) model.latest = interaction.occurredAt;
     bubbleUp(model, interaction.itemId);
   },
 });
