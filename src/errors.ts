@@ -53,12 +53,13 @@ export const ERRORS = {
 
   // --- strategies and the registry --------------------------------------------------------
   RG_ERR_STRATEGY_UNKNOWN: { message: 'No strategy named "{name}" is registered. Registered: {registered}.' },
-  RG_ERR_STRATEGY_DUPLICATE: { message: 'A strategy named "{name}" is already registered (by {source}).' },
+  RG_ERR_STRATEGY_DUPLICATE: {
+    message: 'A strategy named "{name}" is already registered (by {source}); {newcomer} cannot register it again.',
+  },
   RG_ERR_STRATEGY_PARAMS: { message: 'Invalid params for strategy "{name}": {reason}.' },
   RG_ERR_STRATEGY_NOT_TRAINED: { message: 'Strategy "{name}" has no trained model yet.' },
   RG_ERR_ARTIFACT_INVALID: { message: 'Model artifact for "{name}" cannot be read: {reason}.' },
   RG_ERR_TRAINING_ABORTED: { message: 'Training of "{name}" was aborted.' },
-  RG_ERR_TRAINING_NO_DATA: { message: 'Strategy "{name}" cannot train: {reason}.' },
   RG_ERR_PLUGIN_LOAD: { message: 'Plugin "{plugin}" failed to load: {reason}.' },
   RG_ERR_PLUGIN_CONTRACT: {
     message: 'Plugin "{plugin}" requires strategy contract {required}, this recgate provides {provided}.',

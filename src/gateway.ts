@@ -9,7 +9,8 @@ import { openDatabase, dbInteractionReader, type Database } from './db/index.js'
 import { arrayCatalogReader } from './strategies/in-memory-readers.js';
 import { createLogger, type AppLogger } from './logger.js';
 import { StrategyRegistry } from './strategies/registry.js';
-import { createBuiltinRegistry } from './strategies/builtin/index.js';
+import { createRegistry } from './strategies/create-registry.js';
+import type { RegisteredStrategy } from './strategies/registry.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { LiveModels } from './serving/live-models.js';
@@ -30,7 +31,7 @@ export interface GatewayOptions {
   /** Use this registry instead of the built-ins. */
   readonly registry?: StrategyRegistry;
   readonly log?: AppLogger;
-  /** The strategy serving asks first. @default "popularity" */
+  /** The strategy serving asks first. @default config.servingStrategy */
   readonly servingStrategy?: string;
   /** Retrain popularity and reload the catalogue on a timer. @default true */
   readonly refresh?: boolean;
@@ -40,6 +41,8 @@ export interface Gateway {
   readonly services: GatewayServices;
   readonly yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   readonly config: Config;
+  /** Settles when the strategies trained at start are loaded (or failed). */
+  readonly startupTraining: Promise<void>;
   /** True once the first models are loaded and the gateway can serve. */
   readonly ready: boolean;
   /** Retrains the strategies that train in the gateway (popularity) and reloads the catalogue. */
@@ -51,12 +54,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = options.log ?? createLogger();
   const db = options.db ?? (await openDatabase(config.databaseUrl));
   if (db.appliedMigrations.length > 0) log.info('database migrated', { applied: db.appliedMigrations });
-  const registry = options.registry ?? createBuiltinRegistry(config);
+  const registry = options.registry ?? (await createRegistry(config));
 
   const catalogCache = new CatalogCache(db);
   const models = new LiveModels(log);
   const impressions = new ImpressionLog(db, log);
-  const servingStrategy = options.servingStrategy ?? FALLBACK_STRATEGY;
+  const servingStrategy = options.servingStrategy ?? config.servingStrategy;
   registry.get(servingStrategy); // fails loudly on a typo in the configuration
 
   const services: GatewayServices = {
@@ -74,14 +77,34 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy }),
   };
 
+  const interactions = dbInteractionReader(db, config.signalPolicy);
+  const train = async (entry: RegisteredStrategy): Promise<void> => {
+    const trained = await trainStrategy(entry, { interactions, catalog: arrayCatalogReader(catalogCache.items) });
+    await models.install(entry, trained, catalogCache.view);
+    log.info('model loaded', { strategy: trained.strategy, version: trained.version, durationMs: trained.durationMs, metrics: trained.metrics });
+  };
+  // Popularity trains in the gateway on every refresh: it is cheap, and it is the fallback.
   const refresh = async (): Promise<void> => {
     await catalogCache.refresh();
-    const entry = registry.get(FALLBACK_STRATEGY);
-    const trained = await trainStrategy(entry, { interactions: dbInteractionReader(db, config.signalPolicy), catalog: arrayCatalogReader(catalogCache.items) });
-    await models.install(entry, trained, catalogCache.view);
+    await train(registry.get(FALLBACK_STRATEGY));
   };
   await refresh();
   let ready = true;
+
+  // Embedded mode: the other strategies train in-process, one at a time, in the background;
+  // until each is loaded, requests for it are served by popularity.
+  const others = registry
+    .list()
+    .filter((e) => e.definition.name !== FALLBACK_STRATEGY)
+    .filter((e) => config.trainOnStart === 'all' || config.trainOnStart.includes(e.definition.name));
+  const startupTraining = (async () => {
+    for (const entry of others) {
+      if (!ready) return;
+      await train(entry).catch((error: unknown) =>
+        log.warn('training failed; popularity serves instead', { strategy: entry.definition.name, error: String(error) }),
+      );
+    }
+  })();
 
   let timer: NodeJS.Timeout | null = null;
   if (options.refresh !== false) {
@@ -111,6 +134,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     services,
     yoga,
     config,
+    startupTraining,
     get ready() {
       return ready;
     },
@@ -118,6 +142,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       ready = false;
       if (timer) clearInterval(timer);
+      await startupTraining;
       await impressions.close();
       models.close();
       if (!options.db) await db.close();

@@ -50,6 +50,16 @@ const envSchema = z.object({
   RECGATE_STRATEGY_TIMEOUT_MS: number(z.number().int().positive()).default(200),
   /** How often each gateway reloads popularity from the database, seconds. @default 60 */
   RECGATE_REFRESH_SECONDS: number(z.number().positive()).default(60),
+  /** Extra plugin paths (folders or entry files), comma-separated. @default none */
+  RECGATE_PLUGINS: z.string().default(''),
+  /** Folder scanned for plugins (one subfolder each). @default <recgate>/plugins */
+  RECGATE_PLUGIN_DIR: optionalString,
+  /** Params per strategy, as JSON: {"<strategy>": {...}}. @default {} */
+  RECGATE_STRATEGY_PARAMS: z.string().default('{}'),
+  /** The strategy serving asks first; popularity answers when it cannot. @default popularity */
+  RECGATE_SERVING_STRATEGY: z.string().min(1).default('popularity'),
+  /** Strategies a gateway trains in-process at start: all, none, or names. @default all */
+  RECGATE_TRAIN_ON_START: z.string().default('all'),
   /** How many recent interactions of a user serving reads. @default 200 */
   RECGATE_HISTORY_LENGTH: number(z.number().int().positive().max(10_000)).default(200),
 });
@@ -68,7 +78,28 @@ export interface Config {
   readonly strategyTimeoutMs: number;
   readonly refreshSeconds: number;
   readonly historyLength: number;
+  readonly pluginPaths: readonly string[];
+  readonly pluginDir: string | null;
+  readonly strategyParams: Readonly<Record<string, unknown>>;
+  readonly servingStrategy: string;
+  /** 'all', or the strategy names to train at start (empty: none). */
+  readonly trainOnStart: 'all' | readonly string[];
 }
+
+function parseStrategyParamsJson(raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_STRATEGY_PARAMS is not JSON (${(error as Error).message})` });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw rgError('RG_ERR_CONFIG', { reason: 'RECGATE_STRATEGY_PARAMS must be a JSON object {"<strategy>": {...}}' });
+  }
+  return value as Record<string, unknown>;
+}
+
+const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 function parseWeights(spec: string, base: SignalPolicy['weights']): SignalPolicy['weights'] {
   const weights = { ...base };
@@ -109,5 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     strategyTimeoutMs: e.RECGATE_STRATEGY_TIMEOUT_MS,
     refreshSeconds: e.RECGATE_REFRESH_SECONDS,
     historyLength: e.RECGATE_HISTORY_LENGTH,
+    pluginPaths: Object.freeze(list(e.RECGATE_PLUGINS)),
+    pluginDir: e.RECGATE_PLUGIN_DIR,
+    strategyParams: Object.freeze(parseStrategyParamsJson(e.RECGATE_STRATEGY_PARAMS)),
+    servingStrategy: e.RECGATE_SERVING_STRATEGY,
+    trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });
 }

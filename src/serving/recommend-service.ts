@@ -105,7 +105,10 @@ export class RecommendService {
       if (!live) continue;
       try {
         const items = [...(await withTimeBudget(() => live.entry.definition.recommend(live.model, request), this.options.strategyTimeoutMs))];
-        if (items.length < request.k && name !== FALLBACK_STRATEGY) await this.#topUp(items, request);
+        if (name === FALLBACK_STRATEGY) return { live, items };
+        // Nothing to say for this user (e.g. no history yet): the next in the chain serves.
+        if (items.length === 0) continue;
+        if (items.length < request.k) await this.#topUp(items, request);
         return { live, items };
       } catch (error) {
         this.deps.log.warn('strategy failed; falling back', { strategy: name, error: String(error) });

@@ -19,6 +19,10 @@ export interface RegisteredStrategy {
   readonly source: StrategySource;
 }
 
+export function describeSource(source: StrategySource): string {
+  return source.kind === 'plugin' ? `plugin "${source.plugin}"` : 'recgate (built-in)';
+}
+
 export class StrategyRegistry {
   readonly #entries = new Map<string, RegisteredStrategy>();
 
@@ -29,7 +33,8 @@ export class StrategyRegistry {
     if (existing) {
       throw rgError('RG_ERR_STRATEGY_DUPLICATE', {
         name: definition.name,
-        source: existing.source.kind === 'plugin' ? `plugin ${existing.source.plugin}` : 'recgate (built-in)',
+        source: describeSource(existing.source),
+        newcomer: describeSource(source),
       });
     }
     const params = Object.freeze(parseStrategyParams(definition, options.params ?? {}));

@@ -25,7 +25,7 @@ export interface TestGateway {
 
 export async function createTestGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway> {
   const database = await createTestDatabase(provider);
-  const config = loadConfig({ DATABASE_URL: database.url, ...env });
+  const config = loadConfig({ DATABASE_URL: database.url, RECGATE_TRAIN_ON_START: 'none', ...env });
   const gateway = await createGateway(config, { db: database.db, refresh: false, log: { info() {}, warn() {}, error() {} } });
   const adminKey = (await createApiKey(database.db, { scopes: ['admin'], label: 'test admin' })).key;
   const clientKey = (await createApiKey(database.db, { scopes: ['client'], label: 'test client' })).key;

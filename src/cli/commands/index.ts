@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { registerServeCommand } from './serve.js';
 import { registerKeysCommand } from './keys.js';
-import { registerEvalCommand } from './eval.js';
+import { registerOpeCommand } from './ope.js';
 
 /** Every subcommand, in the order `recgate --help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerServeCommand, registerKeysCommand, registerEvalCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerServeCommand, registerKeysCommand, registerOpeCommand];

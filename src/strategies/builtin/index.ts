@@ -4,9 +4,28 @@ import { popularityStrategy } from './popularity.js';
 
 export { popularityStrategy } from './popularity.js';
 
-/** A registry with every built-in strategy, params taken from the configuration. */
+/** The built-in strategies, in the order `strategies` lists them. */
+export const BUILTIN_STRATEGIES = [popularityStrategy] as const;
+
+/** Registers every built-in; popularity's half-life also has its own variable. */
+export function registerBuiltins(
+  registry: StrategyRegistry,
+  config: Pick<Config, 'popularityHalfLifeHours'>,
+  paramsFor: (name: string) => unknown = () => undefined,
+): void {
+  for (const strategy of BUILTIN_STRATEGIES) {
+    const configured = paramsFor(strategy.name);
+    const params =
+      strategy.name === popularityStrategy.name
+        ? { halfLifeHours: config.popularityHalfLifeHours, ...(configured as object | undefined) }
+        : configured;
+    registry.register(strategy, { params });
+  }
+}
+
+/** A registry of the built-ins only (benchmarks; the gateway adds plugins: createRegistry). */
 export function createBuiltinRegistry(config: Pick<Config, 'popularityHalfLifeHours'>): StrategyRegistry {
   const registry = new StrategyRegistry();
-  registry.register(popularityStrategy, { params: { halfLifeHours: config.popularityHalfLifeHours } });
+  registerBuiltins(registry, config);
   return registry;
 }

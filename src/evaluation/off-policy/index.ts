@@ -1,0 +1,16 @@
+export * from './bandit-feedback.js';
+export * from './feedback-source.js';
+export * from './obd-reader.js';
+export * from './log-spec.js';
+export * from './target-policy.js';
+export * from './uniform-policy.js';
+export * from './logged-policy.js';
+export * from './policy-spec.js';
+export * from './reward-model.js';
+export { fitEmpiricalRewardModel } from './empirical-reward-model.js';
+export { fitLogisticRewardModel, type LogisticRewardModelOptions } from './logistic-reward-model.js';
+export * from './estimator-inputs.js';
+export * from './estimators.js';
+export * from './bootstrap.js';
+export * from './evaluate.js';
+export * from './format-report.js';

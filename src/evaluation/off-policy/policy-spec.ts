@@ -1,0 +1,74 @@
+/**
+ * The `--target <policy>` grammar:
+ *
+ *   uniform            1 / #actions for every action at every position
+ *   logged:<file.csv>  the context-free policy recovered from an OBD log's propensities
+ *   strategy:<name>    a registered strategy (or the meta-policy) as the gateway serves it;
+ *                      needs the gateway, which supplies a StrategyTargetFactory
+ */
+import { rgError } from '../../errors.js';
+import type { ActionSpace } from './bandit-feedback.js';
+import { loggedPolicy } from './logged-policy.js';
+import { readObdFeedback } from './obd-reader.js';
+import type { StrategyTargetFactory, TargetPolicy } from './target-policy.js';
+import { uniformPolicy } from './uniform-policy.js';
+
+export const SUPPORTED_POLICY_SPECS = 'uniform, logged:<file.csv>, strategy:<name> (with the gateway)';
+
+export interface TargetPolicyProviders {
+  /** Supplied by the gateway; without it `strategy:<name>` is rejected with RG_ERR_OPE_POLICY. */
+  readonly strategy?: StrategyTargetFactory;
+}
+
+export type TargetPolicySpec =
+  | { readonly kind: 'uniform'; readonly spec: string }
+  | { readonly kind: 'logged'; readonly spec: string; readonly file: string }
+  | { readonly kind: 'strategy'; readonly spec: string; readonly name: string };
+
+/**
+ * Checks a spec's grammar (and that its provider is there) without reading anything, so the
+ * CLI rejects a bad `--target` before it loads the log.
+ */
+export function parseTargetPolicySpec(spec: string, providers: TargetPolicyProviders = {}): TargetPolicySpec {
+  const trimmed = spec.trim();
+  if (trimmed === 'uniform') return { kind: 'uniform', spec: trimmed };
+  if (trimmed.startsWith('logged:')) {
+    const file = trimmed.slice('logged:'.length);
+    if (file === '') {
+      throw rgError('RG_ERR_OPE_POLICY', { spec, reason: 'no file after "logged:"', supported: SUPPORTED_POLICY_SPECS });
+    }
+    return { kind: 'logged', spec: trimmed, file };
+  }
+  if (trimmed.startsWith('strategy:')) {
+    const name = trimmed.slice('strategy:'.length);
+    if (name === '') {
+      throw rgError('RG_ERR_OPE_POLICY', { spec, reason: 'no name after "strategy:"', supported: SUPPORTED_POLICY_SPECS });
+    }
+    if (!providers.strategy) {
+      throw rgError('RG_ERR_OPE_POLICY', {
+        spec,
+        reason: `evaluating strategy "${name}" needs the gateway (its strategy registry and trained models), which this command does not start yet`,
+        supported: 'uniform, logged:<file.csv>',
+      });
+    }
+    return { kind: 'strategy', spec: trimmed, name };
+  }
+  throw rgError('RG_ERR_OPE_POLICY', { spec, reason: 'unknown policy spec', supported: SUPPORTED_POLICY_SPECS });
+}
+
+/** Makes the target policy for `spec` over the evaluated log's action space. */
+export async function resolveTargetPolicy(
+  spec: string,
+  space: ActionSpace,
+  providers: TargetPolicyProviders = {},
+): Promise<TargetPolicy> {
+  const parsed = parseTargetPolicySpec(spec, providers);
+  switch (parsed.kind) {
+    case 'uniform':
+      return uniformPolicy(space);
+    case 'logged':
+      return loggedPolicy(parsed.spec, await readObdFeedback(parsed.file), space);
+    case 'strategy':
+      return providers.strategy!(parsed.name, space);
+  }
+}
