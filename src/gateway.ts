@@ -3,6 +3,7 @@
  * services and the GraphQL endpoint. `src/server.ts` puts it behind HTTP; tests use
  * `gateway.yoga.fetch` with no socket.
  */
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config/index.js';
 import { openDatabase, dbInteractionReader, type Database } from './db/index.js';
@@ -19,6 +20,7 @@ import { UserStateLoader } from './serving/user-state-loader.js';
 import { RecommendService, FALLBACK_STRATEGY } from './serving/recommend-service.js';
 import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
+import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
@@ -58,7 +60,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 
   const catalogCache = new CatalogCache(db);
   const models = new LiveModels(log);
-  const impressions = new ImpressionLog(db, log);
+  const store = openServingStore(db.url);
+  const impressions = new ImpressionLog(store, log);
   const servingStrategy = options.servingStrategy ?? config.servingStrategy;
   registry.get(servingStrategy); // fails loudly on a typo in the configuration
 
@@ -71,7 +74,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     impressions,
     catalog: new CatalogService({ db, cache: catalogCache, impressions }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users: new UserStateLoader(db, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log },
+      { catalog: catalogCache, users: new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log },
       { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
     ),
     feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy }),
@@ -127,7 +130,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
     },
-    plugins: [...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }), useApiKeyScopes()],
+    plugins: [
+      ...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+      useApiKeyScopes(),
+      // Compiles each distinct operation once into plain functions: the same query shape
+      // arrives again and again from a frontend.
+      useGraphQlJit(),
+    ],
   });
 
   return {
@@ -145,6 +154,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await startupTraining;
       await impressions.close();
       models.close();
+      await store.close();
       if (!options.db) await db.close();
     },
   };

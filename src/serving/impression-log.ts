@@ -3,7 +3,7 @@
  * per request. Nothing is dropped: a failed batch is retried, shutdown flushes, and feedback
  * that names an impression still in the buffer waits for it to be written (`ensureWritten`).
  */
-import type { Database } from '../db/index.js';
+import type { ServingStore } from './serving-store.js';
 import type { Logger } from '../strategies/contract.js';
 
 export interface SlateEntry {
@@ -40,7 +40,7 @@ export class ImpressionLog {
   readonly #intervalMs: number;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: ServingStore,
     private readonly log: Logger,
     options: ImpressionLogOptions = {},
   ) {
@@ -85,19 +85,7 @@ export class ImpressionLog {
   async #write(batch: ImpressionRecord[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.prisma.impression.createMany({
-          data: batch.map((i) => ({
-            id: i.id,
-            userExternalId: i.userExternalId,
-            surface: i.surface,
-            strategy: i.strategy,
-            modelVersion: i.modelVersion,
-            items: i.items as unknown as object,
-            propensity: i.propensity,
-            context: i.context as object,
-            createdAt: i.createdAt,
-          })),
-        });
+        await this.store.insertImpressions(batch);
         for (const i of batch) this.#pendingIds.delete(i.id);
         return;
       } catch (error) {

@@ -5,8 +5,8 @@
 import type { InteractionRecord, UserState } from '../strategies/contract.js';
 import { isFeedbackType } from '../interactions/feedback-type.js';
 import { signalWeight, type SignalPolicy } from '../interactions/signal-policy.js';
-import type { Database } from '../db/index.js';
 import type { CatalogCache } from '../catalog/catalog-cache.js';
+import type { ServingStore } from './serving-store.js';
 
 /** Cap on interactions read per request; beyond it only the newest count. */
 const MAX_INTERACTIONS_READ = 5_000;
@@ -19,24 +19,14 @@ export interface ServingUser {
 
 export class UserStateLoader {
   constructor(
-    private readonly db: Database,
+    private readonly store: ServingStore,
     private readonly catalog: CatalogCache,
     private readonly policy: SignalPolicy,
     private readonly historyLength: number,
   ) {}
 
   async load(externalId: string): Promise<ServingUser> {
-    const user = await this.db.prisma.user.findUnique({
-      where: { externalId },
-      select: {
-        attributes: true,
-        interactions: {
-          orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-          take: MAX_INTERACTIONS_READ,
-          select: { type: true, value: true, occurredAt: true, itemId: true },
-        },
-      },
-    });
+    const user = await this.store.userInteractions(externalId, MAX_INTERACTIONS_READ);
     if (!user) {
       return { state: { id: externalId, known: false, attributes: {}, history: [] }, seen: new Set() };
     }
@@ -55,7 +45,7 @@ export class UserStateLoader {
           type: r.type,
           value: r.value,
           weight: signalWeight(this.policy, r.type, r.value),
-          occurredAt: r.occurredAt.getTime(),
+          occurredAt: r.occurredAt,
         });
       }
     }
