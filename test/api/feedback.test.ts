@@ -97,7 +97,8 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
     const badValue = await t.gql(RECORD, { input: { userId: 'u1', itemId: 'i1', type: 'RATING', value: 'high' } }, t.clientKey);
     expect(badValue.errors).toBeDefined();
     const badDate = await t.gql(RECORD, { input: { userId: 'u1', itemId: 'i1', type: 'CLICK', occurredAt: 'yesterday' } }, t.clientKey);
-    expect(badDate.errors?.[0]?.message).toMatch(/ISO 8601/);
+    expect(badDate.errors?.[0]?.message).toMatch(/DateTime/);
+    expect(errorCode(badDate)).toBe('RG_ERR_INVALID_INPUT');
     expect(await count()).toBe(before);
   });
 });
