@@ -72,3 +72,14 @@ export type Impression = Prisma.ImpressionModel
  * An API key. Only a SHA-256 of the key is stored; `prefix` identifies it in listings.
  */
 export type ApiKey = Prisma.ApiKeyModel
+/**
+ * Model ModelVersion
+ * A trained model of one strategy: its artifact (recgate's binary artifact format), the
+ * metrics it was judged by, and where it stands (candidate, live, retired, failed).
+ */
+export type ModelVersion = Prisma.ModelVersionModel
+/**
+ * Model PolicySnapshot
+ * A snapshot of the meta-policy's statistics, so they survive restarts of every process.
+ */
+export type PolicySnapshot = Prisma.PolicySnapshotModel

@@ -402,7 +402,9 @@ export const ModelName = {
   User: 'User',
   Interaction: 'Interaction',
   Impression: 'Impression',
-  ApiKey: 'ApiKey'
+  ApiKey: 'ApiKey',
+  ModelVersion: 'ModelVersion',
+  PolicySnapshot: 'PolicySnapshot'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -418,7 +420,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "item" | "itemCategory" | "user" | "interaction" | "impression" | "apiKey"
+    modelProps: "item" | "itemCategory" | "user" | "interaction" | "impression" | "apiKey" | "modelVersion" | "policySnapshot"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -866,6 +868,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    ModelVersion: {
+      payload: Prisma.$ModelVersionPayload<ExtArgs>
+      fields: Prisma.ModelVersionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ModelVersionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ModelVersionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        findFirst: {
+          args: Prisma.ModelVersionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ModelVersionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        findMany: {
+          args: Prisma.ModelVersionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>[]
+        }
+        create: {
+          args: Prisma.ModelVersionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        createMany: {
+          args: Prisma.ModelVersionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ModelVersionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>[]
+        }
+        delete: {
+          args: Prisma.ModelVersionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        update: {
+          args: Prisma.ModelVersionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        deleteMany: {
+          args: Prisma.ModelVersionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ModelVersionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ModelVersionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>[]
+        }
+        upsert: {
+          args: Prisma.ModelVersionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ModelVersionPayload>
+        }
+        aggregate: {
+          args: Prisma.ModelVersionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateModelVersion>
+        }
+        groupBy: {
+          args: Prisma.ModelVersionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ModelVersionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ModelVersionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ModelVersionCountAggregateOutputType> | number
+        }
+      }
+    }
+    PolicySnapshot: {
+      payload: Prisma.$PolicySnapshotPayload<ExtArgs>
+      fields: Prisma.PolicySnapshotFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.PolicySnapshotFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.PolicySnapshotFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        findFirst: {
+          args: Prisma.PolicySnapshotFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.PolicySnapshotFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        findMany: {
+          args: Prisma.PolicySnapshotFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>[]
+        }
+        create: {
+          args: Prisma.PolicySnapshotCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        createMany: {
+          args: Prisma.PolicySnapshotCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.PolicySnapshotCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>[]
+        }
+        delete: {
+          args: Prisma.PolicySnapshotDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        update: {
+          args: Prisma.PolicySnapshotUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        deleteMany: {
+          args: Prisma.PolicySnapshotDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.PolicySnapshotUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.PolicySnapshotUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>[]
+        }
+        upsert: {
+          args: Prisma.PolicySnapshotUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PolicySnapshotPayload>
+        }
+        aggregate: {
+          args: Prisma.PolicySnapshotAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregatePolicySnapshot>
+        }
+        groupBy: {
+          args: Prisma.PolicySnapshotGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PolicySnapshotGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.PolicySnapshotCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PolicySnapshotCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -963,6 +1113,10 @@ export const ImpressionScalarFieldEnum = {
   items: 'items',
   propensity: 'propensity',
   context: 'context',
+  features: 'features',
+  variant: 'variant',
+  reward: 'reward',
+  rewardedAt: 'rewardedAt',
   createdAt: 'createdAt'
 } as const
 
@@ -983,6 +1137,35 @@ export const ApiKeyScalarFieldEnum = {
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
 
 
+export const ModelVersionScalarFieldEnum = {
+  id: 'id',
+  strategy: 'strategy',
+  strategyVersion: 'strategyVersion',
+  status: 'status',
+  artifact: 'artifact',
+  metrics: 'metrics',
+  params: 'params',
+  dataFingerprint: 'dataFingerprint',
+  backend: 'backend',
+  durationMs: 'durationMs',
+  trainedAt: 'trainedAt',
+  promotedAt: 'promotedAt',
+  retiredAt: 'retiredAt'
+} as const
+
+export type ModelVersionScalarFieldEnum = (typeof ModelVersionScalarFieldEnum)[keyof typeof ModelVersionScalarFieldEnum]
+
+
+export const PolicySnapshotScalarFieldEnum = {
+  id: 'id',
+  policy: 'policy',
+  state: 'state',
+  createdAt: 'createdAt'
+} as const
+
+export type PolicySnapshotScalarFieldEnum = (typeof PolicySnapshotScalarFieldEnum)[keyof typeof PolicySnapshotScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -996,6 +1179,14 @@ export const JsonNullValueInput = {
 } as const
 
 export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {
@@ -1276,6 +1467,8 @@ export type GlobalOmitConfig = {
   interaction?: Prisma.InteractionOmit
   impression?: Prisma.ImpressionOmit
   apiKey?: Prisma.ApiKeyOmit
+  modelVersion?: Prisma.ModelVersionOmit
+  policySnapshot?: Prisma.PolicySnapshotOmit
 }
 
 /* Types for Logging */

@@ -29,10 +29,12 @@ export type AggregateImpression = {
 
 export type ImpressionAvgAggregateOutputType = {
   propensity: number | null
+  reward: number | null
 }
 
 export type ImpressionSumAggregateOutputType = {
   propensity: number | null
+  reward: number | null
 }
 
 export type ImpressionMinAggregateOutputType = {
@@ -42,6 +44,9 @@ export type ImpressionMinAggregateOutputType = {
   strategy: string | null
   modelVersion: string | null
   propensity: number | null
+  variant: string | null
+  reward: number | null
+  rewardedAt: Date | null
   createdAt: Date | null
 }
 
@@ -52,6 +57,9 @@ export type ImpressionMaxAggregateOutputType = {
   strategy: string | null
   modelVersion: string | null
   propensity: number | null
+  variant: string | null
+  reward: number | null
+  rewardedAt: Date | null
   createdAt: Date | null
 }
 
@@ -64,6 +72,10 @@ export type ImpressionCountAggregateOutputType = {
   items: number
   propensity: number
   context: number
+  features: number
+  variant: number
+  reward: number
+  rewardedAt: number
   createdAt: number
   _all: number
 }
@@ -71,10 +83,12 @@ export type ImpressionCountAggregateOutputType = {
 
 export type ImpressionAvgAggregateInputType = {
   propensity?: true
+  reward?: true
 }
 
 export type ImpressionSumAggregateInputType = {
   propensity?: true
+  reward?: true
 }
 
 export type ImpressionMinAggregateInputType = {
@@ -84,6 +98,9 @@ export type ImpressionMinAggregateInputType = {
   strategy?: true
   modelVersion?: true
   propensity?: true
+  variant?: true
+  reward?: true
+  rewardedAt?: true
   createdAt?: true
 }
 
@@ -94,6 +111,9 @@ export type ImpressionMaxAggregateInputType = {
   strategy?: true
   modelVersion?: true
   propensity?: true
+  variant?: true
+  reward?: true
+  rewardedAt?: true
   createdAt?: true
 }
 
@@ -106,6 +126,10 @@ export type ImpressionCountAggregateInputType = {
   items?: true
   propensity?: true
   context?: true
+  features?: true
+  variant?: true
+  reward?: true
+  rewardedAt?: true
   createdAt?: true
   _all?: true
 }
@@ -205,6 +229,10 @@ export type ImpressionGroupByOutputType = {
   items: runtime.JsonValue
   propensity: number
   context: runtime.JsonValue
+  features: runtime.JsonValue | null
+  variant: string | null
+  reward: number | null
+  rewardedAt: Date | null
   createdAt: Date
   _count: ImpressionCountAggregateOutputType | null
   _avg: ImpressionAvgAggregateOutputType | null
@@ -240,6 +268,10 @@ export type ImpressionWhereInput = {
   items?: Prisma.JsonFilter<"Impression">
   propensity?: Prisma.FloatFilter<"Impression"> | number
   context?: Prisma.JsonFilter<"Impression">
+  features?: Prisma.JsonNullableFilter<"Impression">
+  variant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  reward?: Prisma.FloatNullableFilter<"Impression"> | number | null
+  rewardedAt?: Prisma.DateTimeNullableFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Impression"> | Date | string
   interactions?: Prisma.InteractionListRelationFilter
 }
@@ -253,6 +285,10 @@ export type ImpressionOrderByWithRelationInput = {
   items?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
   context?: Prisma.SortOrder
+  features?: Prisma.SortOrderInput | Prisma.SortOrder
+  variant?: Prisma.SortOrderInput | Prisma.SortOrder
+  reward?: Prisma.SortOrderInput | Prisma.SortOrder
+  rewardedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   interactions?: Prisma.InteractionOrderByRelationAggregateInput
 }
@@ -269,6 +305,10 @@ export type ImpressionWhereUniqueInput = Prisma.AtLeast<{
   items?: Prisma.JsonFilter<"Impression">
   propensity?: Prisma.FloatFilter<"Impression"> | number
   context?: Prisma.JsonFilter<"Impression">
+  features?: Prisma.JsonNullableFilter<"Impression">
+  variant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  reward?: Prisma.FloatNullableFilter<"Impression"> | number | null
+  rewardedAt?: Prisma.DateTimeNullableFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Impression"> | Date | string
   interactions?: Prisma.InteractionListRelationFilter
 }, "id">
@@ -282,6 +322,10 @@ export type ImpressionOrderByWithAggregationInput = {
   items?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
   context?: Prisma.SortOrder
+  features?: Prisma.SortOrderInput | Prisma.SortOrder
+  variant?: Prisma.SortOrderInput | Prisma.SortOrder
+  reward?: Prisma.SortOrderInput | Prisma.SortOrder
+  rewardedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.ImpressionCountOrderByAggregateInput
   _avg?: Prisma.ImpressionAvgOrderByAggregateInput
@@ -302,6 +346,10 @@ export type ImpressionScalarWhereWithAggregatesInput = {
   items?: Prisma.JsonWithAggregatesFilter<"Impression">
   propensity?: Prisma.FloatWithAggregatesFilter<"Impression"> | number
   context?: Prisma.JsonWithAggregatesFilter<"Impression">
+  features?: Prisma.JsonNullableWithAggregatesFilter<"Impression">
+  variant?: Prisma.StringNullableWithAggregatesFilter<"Impression"> | string | null
+  reward?: Prisma.FloatNullableWithAggregatesFilter<"Impression"> | number | null
+  rewardedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Impression"> | Date | string
 }
 
@@ -314,6 +362,10 @@ export type ImpressionCreateInput = {
   items: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity: number
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: string | null
+  reward?: number | null
+  rewardedAt?: Date | string | null
   createdAt?: Date | string
   interactions?: Prisma.InteractionCreateNestedManyWithoutImpressionInput
 }
@@ -327,6 +379,10 @@ export type ImpressionUncheckedCreateInput = {
   items: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity: number
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: string | null
+  reward?: number | null
+  rewardedAt?: Date | string | null
   createdAt?: Date | string
   interactions?: Prisma.InteractionUncheckedCreateNestedManyWithoutImpressionInput
 }
@@ -340,6 +396,10 @@ export type ImpressionUpdateInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   interactions?: Prisma.InteractionUpdateManyWithoutImpressionNestedInput
 }
@@ -353,6 +413,10 @@ export type ImpressionUncheckedUpdateInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   interactions?: Prisma.InteractionUncheckedUpdateManyWithoutImpressionNestedInput
 }
@@ -366,6 +430,10 @@ export type ImpressionCreateManyInput = {
   items: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity: number
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: string | null
+  reward?: number | null
+  rewardedAt?: Date | string | null
   createdAt?: Date | string
 }
 
@@ -378,6 +446,10 @@ export type ImpressionUpdateManyMutationInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -390,6 +462,10 @@ export type ImpressionUncheckedUpdateManyInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -407,11 +483,16 @@ export type ImpressionCountOrderByAggregateInput = {
   items?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
   context?: Prisma.SortOrder
+  features?: Prisma.SortOrder
+  variant?: Prisma.SortOrder
+  reward?: Prisma.SortOrder
+  rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type ImpressionAvgOrderByAggregateInput = {
   propensity?: Prisma.SortOrder
+  reward?: Prisma.SortOrder
 }
 
 export type ImpressionMaxOrderByAggregateInput = {
@@ -421,6 +502,9 @@ export type ImpressionMaxOrderByAggregateInput = {
   strategy?: Prisma.SortOrder
   modelVersion?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
+  variant?: Prisma.SortOrder
+  reward?: Prisma.SortOrder
+  rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -431,11 +515,15 @@ export type ImpressionMinOrderByAggregateInput = {
   strategy?: Prisma.SortOrder
   modelVersion?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
+  variant?: Prisma.SortOrder
+  reward?: Prisma.SortOrder
+  rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type ImpressionSumOrderByAggregateInput = {
   propensity?: Prisma.SortOrder
+  reward?: Prisma.SortOrder
 }
 
 export type ImpressionCreateNestedOneWithoutInteractionsInput = {
@@ -462,6 +550,10 @@ export type FloatFieldUpdateOperationsInput = {
   divide?: number
 }
 
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
+}
+
 export type ImpressionCreateWithoutInteractionsInput = {
   id: string
   userExternalId: string
@@ -471,6 +563,10 @@ export type ImpressionCreateWithoutInteractionsInput = {
   items: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity: number
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: string | null
+  reward?: number | null
+  rewardedAt?: Date | string | null
   createdAt?: Date | string
 }
 
@@ -483,6 +579,10 @@ export type ImpressionUncheckedCreateWithoutInteractionsInput = {
   items: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity: number
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: string | null
+  reward?: number | null
+  rewardedAt?: Date | string | null
   createdAt?: Date | string
 }
 
@@ -511,6 +611,10 @@ export type ImpressionUpdateWithoutInteractionsInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -523,6 +627,10 @@ export type ImpressionUncheckedUpdateWithoutInteractionsInput = {
   items?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   propensity?: Prisma.FloatFieldUpdateOperationsInput | number
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -566,6 +674,10 @@ export type ImpressionSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   items?: boolean
   propensity?: boolean
   context?: boolean
+  features?: boolean
+  variant?: boolean
+  reward?: boolean
+  rewardedAt?: boolean
   createdAt?: boolean
   interactions?: boolean | Prisma.Impression$interactionsArgs<ExtArgs>
   _count?: boolean | Prisma.ImpressionCountOutputTypeDefaultArgs<ExtArgs>
@@ -580,6 +692,10 @@ export type ImpressionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   items?: boolean
   propensity?: boolean
   context?: boolean
+  features?: boolean
+  variant?: boolean
+  reward?: boolean
+  rewardedAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["impression"]>
 
@@ -592,6 +708,10 @@ export type ImpressionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   items?: boolean
   propensity?: boolean
   context?: boolean
+  features?: boolean
+  variant?: boolean
+  reward?: boolean
+  rewardedAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["impression"]>
 
@@ -604,10 +724,14 @@ export type ImpressionSelectScalar = {
   items?: boolean
   propensity?: boolean
   context?: boolean
+  features?: boolean
+  variant?: boolean
+  reward?: boolean
+  rewardedAt?: boolean
   createdAt?: boolean
 }
 
-export type ImpressionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userExternalId" | "surface" | "strategy" | "modelVersion" | "items" | "propensity" | "context" | "createdAt", ExtArgs["result"]["impression"]>
+export type ImpressionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userExternalId" | "surface" | "strategy" | "modelVersion" | "items" | "propensity" | "context" | "features" | "variant" | "reward" | "rewardedAt" | "createdAt", ExtArgs["result"]["impression"]>
 export type ImpressionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   interactions?: boolean | Prisma.Impression$interactionsArgs<ExtArgs>
   _count?: boolean | Prisma.ImpressionCountOutputTypeDefaultArgs<ExtArgs>
@@ -638,6 +762,19 @@ export type $ImpressionPayload<ExtArgs extends runtime.Types.Extensions.Internal
      * The request's context argument.
      */
     context: runtime.JsonValue
+    /**
+     * Context features the serving policy decided on (meta-policy), if any.
+     */
+    features: runtime.JsonValue | null
+    /**
+     * Experiment variant the user was assigned to, if any.
+     */
+    variant: string | null
+    /**
+     * Reward attributed to this slate from the feedback inside the attribution window.
+     */
+    reward: number | null
+    rewardedAt: Date | null
     createdAt: Date
   }, ExtArgs["result"]["impression"]>
   composites: {}
@@ -1071,6 +1208,10 @@ export interface ImpressionFieldRefs {
   readonly items: Prisma.FieldRef<"Impression", 'Json'>
   readonly propensity: Prisma.FieldRef<"Impression", 'Float'>
   readonly context: Prisma.FieldRef<"Impression", 'Json'>
+  readonly features: Prisma.FieldRef<"Impression", 'Json'>
+  readonly variant: Prisma.FieldRef<"Impression", 'String'>
+  readonly reward: Prisma.FieldRef<"Impression", 'Float'>
+  readonly rewardedAt: Prisma.FieldRef<"Impression", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Impression", 'DateTime'>
 }
     

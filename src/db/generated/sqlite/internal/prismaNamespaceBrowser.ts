@@ -56,7 +56,9 @@ export const ModelName = {
   User: 'User',
   Interaction: 'Interaction',
   Impression: 'Impression',
-  ApiKey: 'ApiKey'
+  ApiKey: 'ApiKey',
+  ModelVersion: 'ModelVersion',
+  PolicySnapshot: 'PolicySnapshot'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -130,6 +132,10 @@ export const ImpressionScalarFieldEnum = {
   items: 'items',
   propensity: 'propensity',
   context: 'context',
+  features: 'features',
+  variant: 'variant',
+  reward: 'reward',
+  rewardedAt: 'rewardedAt',
   createdAt: 'createdAt'
 } as const
 
@@ -150,6 +156,35 @@ export const ApiKeyScalarFieldEnum = {
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
 
 
+export const ModelVersionScalarFieldEnum = {
+  id: 'id',
+  strategy: 'strategy',
+  strategyVersion: 'strategyVersion',
+  status: 'status',
+  artifact: 'artifact',
+  metrics: 'metrics',
+  params: 'params',
+  dataFingerprint: 'dataFingerprint',
+  backend: 'backend',
+  durationMs: 'durationMs',
+  trainedAt: 'trainedAt',
+  promotedAt: 'promotedAt',
+  retiredAt: 'retiredAt'
+} as const
+
+export type ModelVersionScalarFieldEnum = (typeof ModelVersionScalarFieldEnum)[keyof typeof ModelVersionScalarFieldEnum]
+
+
+export const PolicySnapshotScalarFieldEnum = {
+  id: 'id',
+  policy: 'policy',
+  state: 'state',
+  createdAt: 'createdAt'
+} as const
+
+export type PolicySnapshotScalarFieldEnum = (typeof PolicySnapshotScalarFieldEnum)[keyof typeof PolicySnapshotScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -163,6 +198,14 @@ export const JsonNullValueInput = {
 } as const
 
 export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const JsonNullValueFilter = {
