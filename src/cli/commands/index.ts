@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
+import { registerDemoCommand } from './demo.js';
 import { registerServeCommand } from './serve.js';
+import { registerImportCommand } from './import.js';
 import { registerKeysCommand } from './keys.js';
+import { registerEvalCommand } from './eval.js';
 import { registerOpeCommand } from './ope.js';
 
 /** Every subcommand, in the order `recgate --help` lists them. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerServeCommand, registerKeysCommand, registerOpeCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  registerDemoCommand,
+  registerServeCommand,
+  registerImportCommand,
+  registerKeysCommand,
+  registerEvalCommand,
+  registerOpeCommand,
+];

@@ -1,0 +1,127 @@
+/**
+ * `recgate eval`: offline evaluation of strategies on the configured database's data under
+ * a named split protocol (docs/evaluation.md). Options, protocol and strategy names are
+ * checked before the database is opened, so a typo changes nothing.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { rgError } from '../../errors.js';
+import type { EvaluationProgress } from '../../evaluation/offline/evaluate-strategies.js';
+import type { InteractionRecord } from '../../strategies/contract.js';
+import type { ProgressBar } from '../progress-bar.js';
+
+const wholeNumber = (flag: string, schema: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { error: `${flag} must be a whole number` })
+    .transform(Number)
+    .pipe(schema);
+
+const optionsSchema = z.object({
+  strategy: z.string().trim().min(1, { error: 'name at least one strategy' }),
+  protocol: z.string(),
+  k: wholeNumber('--k', z.number().int().min(1).max(1000)),
+  seed: wholeNumber('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
+  minInteractions: wholeNumber('--min-interactions', z.number().int().min(1)),
+  json: z.string().min(1).optional(),
+});
+
+const FLAGS: Record<string, string> = { minInteractions: '--min-interactions' };
+
+function parseOptions(raw: Record<string, unknown>): z.output<typeof optionsSchema> {
+  const parsed = optionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? 'options');
+    throw rgError('RG_ERR_INVALID_INPUT', { path: FLAGS[key] ?? `--${key}`, reason: issue.message });
+  }
+  return parsed.data;
+}
+
+/** One bar per strategy and phase; a new phase closes the previous bar. */
+function progressBars(create: (label: string, total: number) => ProgressBar) {
+  let key = '';
+  let bar: ProgressBar | null = null;
+  return {
+    onProgress(p: EvaluationProgress): void {
+      const next = `${p.strategy} ${p.phase === 'training' ? 'train %' : 'score'}`;
+      if (next !== key) {
+        bar?.done();
+        key = next;
+        bar = create(next, p.total);
+      }
+      bar!.update(p.done, p.total);
+    },
+    close(): void {
+      bar?.done();
+      bar = null;
+    },
+  };
+}
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description("Evaluate strategies offline on the database's interactions (split, train, rank, score)")
+    .requiredOption('--strategy <names>', 'comma-separated strategy names, e.g. popularity,als')
+    .requiredOption('--protocol <name>', 'split protocol: stratified | temporal')
+    .option('--k <n>', 'length of the scored top-k list', '10')
+    .option('--seed <n>', 'seed of the split and of training', '42')
+    .option('--min-interactions <n>', 'users need at least this many distinct positively-interacted items', '4')
+    .option('--json <file>', 'also write the full results as JSON to this file')
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseOptions(raw);
+      const { parseEvalProtocol, evaluateStrategies, describeSplit, formatEvaluationTable } = await import(
+        '../../evaluation/offline/index.js'
+      );
+      const protocol = parseEvalProtocol(options.protocol);
+      const { loadConfig } = await import('../../config/index.js');
+      const config = loadConfig();
+      const { createRegistry } = await import('../../strategies/create-registry.js');
+      const registry = await createRegistry(config);
+      const names = [...new Set(options.strategy.split(',').map((s) => s.trim()).filter(Boolean))];
+      const strategies = names.map((name) => registry.get(name)); // RG_ERR_STRATEGY_UNKNOWN, before any I/O
+
+      const { openDatabase, dbInteractionReader, dbCatalogReader } = await import('../../db/index.js');
+      const { createProgressBar } = await import('../progress-bar.js');
+      const db = await openDatabase(config.databaseUrl);
+      const interactions: InteractionRecord[] = [];
+      let items;
+      try {
+        const reader = dbInteractionReader(db, config.signalPolicy);
+        const reading = createProgressBar('reading interactions', await reader.count());
+        for await (const batch of reader.scan()) {
+          for (const r of batch) interactions.push(r);
+          reading.update(interactions.length);
+        }
+        reading.done();
+        items = await dbCatalogReader(db).items();
+      } finally {
+        await db.close();
+      }
+
+      const bars = progressBars(createProgressBar);
+      const result = await evaluateStrategies({
+        strategies: strategies.map((s) => ({ definition: s.definition, params: s.params })),
+        interactions,
+        items,
+        protocol,
+        k: options.k,
+        seed: options.seed,
+        minInteractions: options.minInteractions,
+        historyLength: config.historyLength,
+        onProgress: bars.onProgress,
+      }).finally(() => bars.close());
+
+      process.stdout.write(`${describeSplit(result)}\n\n${formatEvaluationTable(result)}\n`);
+      if (options.json) {
+        const { mkdir, writeFile } = await import('node:fs/promises');
+        const path = await import('node:path');
+        const file = path.resolve(options.json);
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...result }, null, 2)}\n`);
+        process.stdout.write(`\nwrote ${file}\n`);
+      }
+    });
+}

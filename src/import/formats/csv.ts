@@ -1,0 +1,107 @@
+/**
+ * recgate's own CSV layout, for data from anywhere: an interactions file with the header
+ * `user,item,type,value,ts` (any column order; `value` may be empty or absent; `ts` unix
+ * seconds or ISO 8601 with a zone) and, optionally (`--items`), an items file
+ * `item,title,description,categories` with `|`-separated categories.
+ */
+import { z } from 'zod';
+import { FEEDBACK_TYPES } from '../../interactions/feedback-type.js';
+import { readCsvHeader, readCsvRecords, type CsvColumns } from '../csv-records.js';
+import {
+  externalIdSchema,
+  numberTextSchema,
+  splitCategories,
+  timestampTextSchema,
+  validateFields,
+} from '../field-schemas.js';
+import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import { requireFile } from '../source-files.js';
+
+const interactionSchema = z.object({
+  user: externalIdSchema,
+  item: externalIdSchema,
+  type: z
+    .string()
+    .trim()
+    .pipe(z.enum(FEEDBACK_TYPES, { error: (issue) => `is ${JSON.stringify(issue.input)}, not one of ${FEEDBACK_TYPES.join(', ')}` })),
+  value: z
+    .string()
+    .optional()
+    .transform((text, ctx): number | null => {
+      if (text === undefined || text.trim() === '') return null;
+      const parsed = numberTextSchema.safeParse(text);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message });
+      return z.NEVER;
+    }),
+  ts: timestampTextSchema,
+});
+
+const itemSchema = z.object({
+  item: externalIdSchema,
+  title: z.string().trim().optional(),
+  description: z.string().trim().optional(),
+  categories: z.string().optional(),
+});
+
+export const csvFormat: ImportFormat = {
+  name: 'csv',
+  description: 'a CSV file with header user,item,type,value,ts; items optionally from --items <file> (item,title,description,categories)',
+  async open(path, options) {
+    const interactionsFile = await requireFile(path);
+    const columns = await readCsvHeader(interactionsFile.path, ['user', 'item', 'type', 'ts'], ['value']);
+    const itemsFile = options?.itemsFile === undefined ? null : await requireFile(options.itemsFile);
+    const itemColumns: CsvColumns<'item' | 'title' | 'description' | 'categories'> | null =
+      itemsFile === null ? null : await readCsvHeader(itemsFile.path, ['item'], ['title', 'description', 'categories']);
+    return {
+      format: 'csv',
+      files: itemsFile === null ? [interactionsFile.path] : [interactionsFile.path, itemsFile.path],
+      interactionBytes: interactionsFile.bytes,
+      async *items(): AsyncGenerator<ParsedRow<ItemRow>> {
+        if (itemsFile === null || itemColumns === null) return;
+        for await (const record of readCsvRecords(itemsFile.path, itemColumns)) {
+          if (!record.ok) {
+            yield badRow(record.source, record.reason);
+            continue;
+          }
+          const parsed = validateFields(itemSchema, record.values);
+          if (!parsed.ok) {
+            yield badRow(record.source, parsed.reason);
+            continue;
+          }
+          const v = parsed.value;
+          yield goodRow(record.source, {
+            externalId: v.item,
+            title: v.title === undefined || v.title === '' ? v.item : v.title,
+            description: v.description ?? '',
+            categories: v.categories === undefined ? null : splitCategories(v.categories),
+            attributes: {},
+          });
+        }
+      },
+      async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
+        for await (const record of readCsvRecords(interactionsFile.path, columns, progress)) {
+          if (!record.ok) {
+            yield badRow(record.source, record.reason);
+            continue;
+          }
+          const parsed = validateFields(interactionSchema, record.values);
+          if (!parsed.ok) {
+            yield badRow(record.source, parsed.reason);
+            continue;
+          }
+          const v = parsed.value;
+          yield goodRow(record.source, {
+            userId: v.user,
+            itemId: v.item,
+            type: v.type,
+            value: v.value,
+            occurredAt: v.ts,
+            userAttributes: null,
+            details: {},
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * Online Retail (UCI, via the CRAN package `onlineretail`): a directory with
+ * `purchases.csv.gz` (`customer_id,stock_code,invoice_no,ts_unix_utc,quantity,unit_price_gbp,country`)
+ * and `items.csv` (`stock_code,description,n_purchase_rows`). Every line is a purchase whose
+ * value is the quantity; the customer's country becomes a user attribute.
+ */
+import { z } from 'zod';
+import { readCsvHeader, readCsvRecords } from '../csv-records.js';
+import {
+  externalIdSchema,
+  numberTextSchema,
+  positiveIntegerTextSchema,
+  unixSecondsSchema,
+  validateFields,
+} from '../field-schemas.js';
+import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import { requireDirectoryFiles } from '../source-files.js';
+
+const PURCHASE_COLUMNS = [
+  'customer_id',
+  'stock_code',
+  'invoice_no',
+  'ts_unix_utc',
+  'quantity',
+  'unit_price_gbp',
+  'country',
+] as const;
+const ITEM_COLUMNS = ['stock_code', 'description'] as const;
+
+const purchaseSchema = z.object({
+  customer_id: externalIdSchema,
+  stock_code: externalIdSchema,
+  invoice_no: z.string().trim().min(1, { error: 'is empty' }),
+  ts_unix_utc: unixSecondsSchema,
+  quantity: positiveIntegerTextSchema,
+  unit_price_gbp: numberTextSchema.pipe(z.number().min(0, { error: 'is negative' })),
+  country: z.string().trim(),
+});
+
+const itemSchema = z.object({
+  stock_code: externalIdSchema,
+  description: z.string().trim(),
+});
+
+export const onlineRetailFormat: ImportFormat = {
+  name: 'online-retail',
+  description: 'a directory with purchases.csv.gz (customer_id,stock_code,invoice_no,ts_unix_utc,quantity,unit_price_gbp,country) and items.csv',
+  async open(path) {
+    const files = await requireDirectoryFiles(path, ['purchases.csv.gz', 'items.csv'], 'online-retail');
+    const purchasesFile = files['purchases.csv.gz'].path;
+    const itemsFile = files['items.csv'].path;
+    const purchaseColumns = await readCsvHeader(purchasesFile, PURCHASE_COLUMNS);
+    // n_purchase_rows is a statistic of this snapshot, not a property of the product.
+    const itemColumns = await readCsvHeader(itemsFile, ITEM_COLUMNS, ['n_purchase_rows']);
+    return {
+      format: 'online-retail',
+      files: [purchasesFile, itemsFile],
+      interactionBytes: files['purchases.csv.gz'].bytes,
+      async *items(): AsyncGenerator<ParsedRow<ItemRow>> {
+        for await (const record of readCsvRecords(itemsFile, itemColumns)) {
+          if (!record.ok) {
+            yield badRow(record.source, record.reason);
+            continue;
+          }
+          const parsed = validateFields(itemSchema, record.values);
+          if (!parsed.ok) {
+            yield badRow(record.source, parsed.reason);
+            continue;
+          }
+          const { stock_code, description } = parsed.value;
+          yield goodRow(record.source, {
+            externalId: stock_code,
+            // 112 stock codes never had a description; the code is the best name there is.
+            title: description === '' ? stock_code : description,
+            description: '',
+            categories: null,
+            attributes: {},
+          });
+        }
+      },
+      async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
+        for await (const record of readCsvRecords(purchasesFile, purchaseColumns, progress)) {
+          if (!record.ok) {
+            yield badRow(record.source, record.reason);
+            continue;
+          }
+          const parsed = validateFields(purchaseSchema, record.values);
+          if (!parsed.ok) {
+            yield badRow(record.source, parsed.reason);
+            continue;
+          }
+          const p = parsed.value;
+          yield goodRow(record.source, {
+            userId: p.customer_id,
+            itemId: p.stock_code,
+            type: 'purchase',
+            value: p.quantity,
+            occurredAt: p.ts_unix_utc,
+            userAttributes: p.country === '' ? null : { country: p.country },
+            details: { invoice: p.invoice_no, unitPriceGbp: p.unit_price_gbp },
+          });
+        }
+      },
+    };
+  },
+};
