@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { popularityStrategy, popularityWindowPhrase, type PopularityModel } from '../../src/strategies/builtin/popularity.js';
 import { arrayCatalogReader, arrayInteractionReader, createCatalogView } from '../../src/strategies/in-memory-readers.js';
-import type { CatalogItem, InteractionRecord, RecommendRequest } from '../../src/strategies/contract.js';
+import type { CatalogItem, InteractionRecord, RecommendRequest, ScoredItem } from '../../src/strategies/contract.js';
 import { trainStrategy } from '../../src/jobs/train-strategy.js';
 import { StrategyRegistry } from '../../src/strategies/registry.js';
 
@@ -21,11 +21,11 @@ async function trained(records: InteractionRecord[], halfLifeHours = 10) {
   const result = await trainStrategy(entry, { interactions: arrayInteractionReader(records), catalog: arrayCatalogReader(catalog) });
   const view = createCatalogView(catalog);
   const model = (await popularityStrategy.load(result.artifact, { params: entry.params as any, catalog: view, log: console })) as PopularityModel;
-  const ask = (over: Partial<RecommendRequest> = {}) =>
+  const ask = (over: Partial<RecommendRequest> = {}): readonly ScoredItem[] =>
     popularityStrategy.recommend(model, {
       user: { id: 'u', known: false, attributes: {}, history: [] },
       k: 10, exclude: new Set(), filter: {}, context: {}, surface: 'home', catalog: view, now: T0 + 100 * H, ...over,
-    }) as ReturnType<typeof popularityStrategy.recommend> & unknown[];
+    }) as readonly ScoredItem[];
   return { model, ask, result };
 }
 
