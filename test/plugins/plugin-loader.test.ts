@@ -44,7 +44,7 @@ describe('plugin loading', () => {
 describe('the example plugin, served by the gateway', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await createTestGateway('sqlite', { RECGATE_SERVING_STRATEGY: 'category-affinity', RECGATE_TRAIN_ON_START: 'all' });
+    t = await createTestGateway('sqlite', { RECGATE_META_POLICY: 'off', RECGATE_SERVING_STRATEGY: 'category-affinity', RECGATE_TRAIN_ON_START: 'all' });
     await t.gql('mutation($items: [ItemInput!]!) { upsertItems(items: $items) { id } }', {
       items: [
         { id: 'h1', title: 'Halloween', categories: ['Horror'] },
