@@ -1,0 +1,27 @@
+/**
+ * The two-tower strategy ("big model"): a user tower over the user's recent history and an
+ * item tower over item id, text and precomputed embedding, trained with in-batch sampled
+ * softmax and logQ correction; served by one product of the user vector with a precomputed
+ * item matrix. Items nobody has interacted with are placed by their text, so they can be
+ * recommended from day one. See docs/strategies/two-tower.md.
+ */
+import { defineStrategy } from '../../contract.js';
+import { twoTowerParamsSchema, type TwoTowerParams } from './params.js';
+import { recommendTwoTower } from './recommend.js';
+import { disposeTwoTowerModel, loadTwoTowerModel, type TwoTowerModel } from './serving-model.js';
+import { trainTwoTower, TWO_TOWER_NAME } from './train.js';
+
+export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
+  name: TWO_TOWER_NAME,
+  version: '1.0.0',
+  description:
+    'Two-tower neural retrieval: user history and item text/embedding towers trained with in-batch softmax (logQ-corrected); recommends new items from their text.',
+  params: twoTowerParamsSchema,
+  train: trainTwoTower,
+  load: (artifact, ctx) => loadTwoTowerModel(artifact, ctx.catalog, ctx.log, TWO_TOWER_NAME),
+  recommend: recommendTwoTower,
+  dispose: disposeTwoTowerModel,
+});
+
+export { twoTowerParamsSchema, type TwoTowerParams } from './params.js';
+export { refreshItemVectors, type TwoTowerModel } from './serving-model.js';

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Params of the two-tower strategy. Every source of randomness (initial weights, the order of
+ * examples in each epoch, which item ids are dropped) derives from `TrainContext.seed`, so
+ * there is deliberately no seed param: the host's seed governs, and the same seed on the same
+ * data and backend gives the same artifact.
+ */
+export const twoTowerParamsSchema = z
+  .object({
+    /** Passes over all positive interactions. @default 3 */
+    epochs: z.number().int().min(1).max(1000).default(3),
+    /** Dimension of user and item vectors (and of the id and token embeddings). @default 64 */
+    dim: z.number().int().min(2).max(1024).default(64),
+    /** Units of each tower's hidden layer. @default 64 */
+    hiddenUnits: z.number().int().min(1).max(4096).default(64),
+    /**
+     * Examples per step; the other items of the batch are each example's negatives, so a
+     * larger batch means more (and harder) negatives. @default 1024
+     */
+    batchSize: z.number().int().min(2).max(16384).default(1024),
+    /** Adam's step size (dense weights and embedding rows alike). @default 0.01 */
+    learningRate: z.number().positive().max(1).default(0.01),
+    /** Softmax temperature over cosine similarities; lower is sharper. @default 0.05 */
+    temperature: z.number().positive().max(10).default(0.05),
+    /** Most recent positive interactions the user tower reads. @default 30 */
+    historyLength: z.number().int().min(1).max(1000).default(30),
+    /** Buckets of the hashed text-token table. @default 16384 */
+    textHashBuckets: z.number().int().min(16).max(1 << 22).default(16384),
+    /** Text tokens kept per item. @default 48 */
+    maxTextTokens: z.number().int().min(1).max(1024).default(48),
+    /**
+     * Probability that a training example's item id is hidden from the item tower, so
+     * the item tower learns to place items from text and embedding alone (cold start).
+     * @default 0.25
+     */
+    idDropout: z.number().min(0).max(0.95).default(0.25),
+    /**
+     * Subtract log(popularity) from each in-batch logit (Yi et al. 2019), so popular items
+     * are not over-penalised for appearing as negatives more often. @default true
+     */
+    logQCorrection: z.boolean().default(true),
+  })
+  .strict();
+
+export type TwoTowerParams = z.output<typeof twoTowerParamsSchema>;

@@ -1,0 +1,121 @@
+/**
+ * Serving one request: user vector from the request's history, scores against the item
+ * matrix, the best k items that pass the request's exclusions and filter, each explained by
+ * the liked item it is most similar to.
+ */
+import type { RecommendRequest, ScoredItem } from '../../contract.js';
+import { historyInput, syncCatalog, type TwoTowerModel } from './serving-model.js';
+import { topKRows } from './top-k.js';
+import { userVector } from './user-vector.js';
+
+/** Candidates fetched beyond k + |exclude| before falling back to a full scan. */
+const TOPK_SLACK = 16;
+
+export function recommendTwoTower(model: TwoTowerModel, request: RecommendRequest): ScoredItem[] {
+  if (model.disposed) throw new Error('two-tower: recommend() on a disposed model');
+  syncCatalog(model, request.catalog);
+  const matrix = model.items;
+  const n = matrix.ids.length;
+  // A model trained on no positive interaction has untrained towers: it recommends nothing.
+  if (request.k <= 0 || n === 0 || model.config.itemIds.length === 0) return [];
+  const accept = (row: number): boolean =>
+    !request.exclude.has(matrix.ids[row]!) && request.catalog.matches(matrix.ids[row]!, request.filter);
+  const user = userVector(model.weightValues, model.shapes, historyInput(model, request.user.history, request.catalog));
+  const { rows, scores } = model.scoring === 'tensor' ? scoreWithTensors(model, user, request.k, request, accept) : scoreWithLoop(model, user, request.k, accept);
+  const explain = explainer(model, request);
+  return rows.map((row, i) => ({ itemId: matrix.ids[row]!, score: scores[i]!, explanation: explain(row) }));
+}
+
+interface Ranked {
+  readonly rows: number[];
+  readonly scores: number[];
+}
+
+function scoreWithTensors(
+  model: TwoTowerModel,
+  user: Float32Array,
+  k: number,
+  request: RecommendRequest,
+  accept: (row: number) => boolean,
+): Ranked {
+  const { tf } = model;
+  const matrix = model.items;
+  const n = matrix.ids.length;
+  const scoresTensor = tf.tidy(() => tf.matMul(tf.tensor2d(user, [1, user.length]), matrix.transposed!).reshape([n]));
+  try {
+    // Without a category filter, the top k + |exclude| + slack almost always hold k acceptable
+    // items; topk in the backend then saves reading all n scores back.
+    const wanted = Math.min(n, k + request.exclude.size + TOPK_SLACK);
+    const noCategoryFilter = !request.filter.categories || request.filter.categories.length === 0;
+    if (noCategoryFilter && wanted < n) {
+      const { values, indices } = tf.topk(scoresTensor, wanted);
+      const topScores = values.dataSync();
+      const topRows = indices.dataSync();
+      tf.dispose([values, indices]);
+      const rows: number[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i < wanted && rows.length < k; i++) {
+        if (accept(topRows[i]!)) {
+          rows.push(topRows[i]!);
+          scores.push(topScores[i]!);
+        }
+      }
+      if (rows.length === k) return { rows, scores };
+    }
+    const all = scoresTensor.dataSync();
+    const rows = topKRows(all, k, accept);
+    return { rows, scores: rows.map((r) => all[r]!) };
+  } finally {
+    scoresTensor.dispose();
+  }
+}
+
+function scoreWithLoop(
+  model: TwoTowerModel,
+  u: Float32Array,
+  k: number,
+  accept: (row: number) => boolean,
+): Ranked {
+  const dim = model.shapes.dim;
+  const vectors = model.items.vectors;
+  const n = model.items.ids.length;
+  const all = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    let dot = 0;
+    const offset = r * dim;
+    for (let d = 0; d < dim; d++) dot += u[d]! * vectors[offset + d]!;
+    all[r] = dot;
+  }
+  const rows = topKRows(all, k, accept);
+  return { rows, scores: rows.map((r) => all[r]!) };
+}
+
+/** Explanation per result row: the liked item (from the request's history) closest to it. */
+function explainer(model: TwoTowerModel, request: RecommendRequest): (row: number) => string {
+  const matrix = model.items;
+  const dim = model.shapes.dim;
+  const liked: number[] = [];
+  const seen = new Set<string>();
+  const history = request.user.history;
+  for (let i = history.length - 1; i >= 0 && liked.length < model.config.historyLength; i--) {
+    const record = history[i]!;
+    if (record.weight <= 0 || seen.has(record.itemId)) continue;
+    seen.add(record.itemId);
+    const row = matrix.rowOf.get(record.itemId);
+    if (row !== undefined) liked.push(row);
+  }
+  if (liked.length === 0) {
+    return () => (history.length > 0 ? 'Matches your recent activity' : 'A common first pick');
+  }
+  return (row) => {
+    let best = liked[0]!;
+    let bestDot = -Infinity;
+    for (const other of liked) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += matrix.vectors[row * dim + d]! * matrix.vectors[other * dim + d]!;
+      if (dot > bestDot) [best, bestDot] = [other, dot];
+    }
+    const id = matrix.ids[best]!;
+    return `Similar to "${request.catalog.get(id)?.title || id}", which you liked`;
+  };
+}

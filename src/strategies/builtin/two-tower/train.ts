@@ -1,0 +1,154 @@
+/**
+ * Training: in-batch sampled softmax with logQ correction, Adam, seeded throughout.
+ *
+ * Determinism: weights, the example order of each epoch and the id dropout all come from one
+ * `createRandom(seed)` stream, batches are built in plain JS and the embedding rows' Adam runs
+ * in JS, so the same seed, data and backend give bit-identical weights (a test checks). What can still differ: results across backends (wasm,
+ * cpu and native TensorFlow sum in different orders and use different math libraries), and
+ * on native multi-threaded TensorFlow, whose parallel reductions may not be reproducible.
+ */
+import { rgError } from '../../../errors.js';
+import { createRandom, type Random } from '../../../ml/random.js';
+import { initTensorflow } from '../../../ml/tf-backend.js';
+import type { TrainContext, TrainResult } from '../../contract.js';
+import { readAllInteractions } from '../../in-memory-readers.js';
+import { twoTowerArtifact, TWO_TOWER_ARTIFACT_FORMAT, type TwoTowerConfig } from './artifact.js';
+import { buildItemFeatureRows, dominantEmbeddingDim } from './item-features.js';
+import type { TwoTowerParams } from './params.js';
+import { catalogTokenIdf } from './text-idf.js';
+import { initialWeights, type TowerShapes } from './tower-weights.js';
+import { buildTrainingExamples } from './training-examples.js';
+import { createTrainingParameters } from './training-parameters.js';
+import { trainStep } from './training-step.js';
+
+export const TWO_TOWER_NAME = 'two-tower';
+
+const abortIfAsked = (signal: AbortSignal): void => {
+  if (signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: TWO_TOWER_NAME });
+};
+
+/** Lets timers and I/O run between steps, so an abort requested meanwhile is seen. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function shuffleInPlace(values: Int32Array, random: Random): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    const t = values[i]!;
+    values[i] = values[j]!;
+    values[j] = t;
+  }
+}
+
+export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<TrainResult> {
+  const { params, signal } = ctx;
+  ctx.progress({ phase: 'reading', percent: 0 });
+  const { tf, backend, simd } = await initTensorflow();
+  const interactions = await readAllInteractions(ctx.interactions);
+  const catalog = await ctx.catalog.items();
+  abortIfAsked(signal);
+
+  const examples = buildTrainingExamples(interactions);
+  if (examples.count === 0) {
+    // Like the other learned strategies: an empty model, which recommends nothing (the gateway
+    // falls back), rather than untrained towers that would rank at random.
+    ctx.log.warn('two-tower: no positive interaction to learn from; the model will recommend nothing');
+  }
+  const byId = new Map(catalog.map((item) => [item.id, item]));
+  const embeddingDim = dominantEmbeddingDim(catalog);
+  const shapes: TowerShapes = {
+    dim: params.dim,
+    hiddenUnits: params.hiddenUnits,
+    idRows: examples.itemIds.length + 1,
+    textBuckets: params.textHashBuckets,
+    embeddingDim,
+  };
+  const textConfig = { buckets: params.textHashBuckets, maxTokens: params.maxTextTokens };
+  const idf = catalogTokenIdf(catalog, textConfig);
+  // Feature row r = id-table row r; row 0 is reserved (no item) and has no features.
+  const features = buildItemFeatureRows(
+    [undefined, ...examples.itemIds.map((id) => byId.get(id))],
+    { ...textConfig, embeddingDim },
+    idf,
+  );
+  ctx.log.info('two-tower: training', {
+    backend,
+    simd,
+    examples: examples.count,
+    users: examples.users,
+    items: examples.itemIds.length,
+    itemsWithoutCatalogEntry: examples.itemIds.filter((id) => !byId.has(id)).length,
+    embeddingDim,
+  });
+
+  const random = createRandom(ctx.seed);
+  const parameters = createTrainingParameters(tf, initialWeights(shapes, random, idf), shapes, params.learningRate);
+  const order = Int32Array.from({ length: examples.count }, (_, i) => i);
+  const stepsPerEpoch = Math.ceil(examples.count / params.batchSize);
+  const totalSteps = stepsPerEpoch * params.epochs;
+  let stepsDone = 0;
+  let reportedPercent = -1;
+  let lastEpochLoss = Number.NaN;
+  const fitStarted = performance.now();
+  const fitCpuStarted = process.cpuUsage();
+
+  try {
+    for (let epoch = 0; epoch < params.epochs; epoch++) {
+      shuffleInPlace(order, random);
+      let lossSum = 0;
+      let lossWeight = 0;
+      for (let start = 0; start < examples.count; start += params.batchSize) {
+        abortIfAsked(signal);
+        const batch = order.subarray(start, Math.min(start + params.batchSize, examples.count));
+        const loss = trainStep(tf, parameters, { examples, features, batch }, shapes, params, random);
+        lossSum += loss * batch.length;
+        lossWeight += batch.length;
+        stepsDone++;
+        const percent = Math.floor(2 + (97 * stepsDone) / totalSteps);
+        if (percent !== reportedPercent) {
+          reportedPercent = percent;
+          ctx.progress({ phase: 'fitting', percent });
+        }
+        await yieldToEventLoop();
+      }
+      if (lossWeight > 0) lastEpochLoss = lossSum / lossWeight;
+      ctx.log.info('two-tower: epoch done', { epoch: epoch + 1, loss: lastEpochLoss });
+    }
+    abortIfAsked(signal);
+    const seconds = (performance.now() - fitStarted) / 1000;
+    const cpu = process.cpuUsage(fitCpuStarted);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const weights = parameters.snapshot();
+    const config: TwoTowerConfig = {
+      format: TWO_TOWER_ARTIFACT_FORMAT,
+      shapes,
+      text: { hash: 'fnv1a-32', maxTokens: params.maxTextTokens },
+      historyLength: params.historyLength,
+      temperature: params.temperature,
+      itemIds: [...examples.itemIds],
+      training: { backend, simd: simd ?? null, seed: ctx.seed, epochs: params.epochs, examples: examples.count },
+    };
+    ctx.progress({ phase: 'done', percent: 100 });
+    return {
+      artifact: twoTowerArtifact(config, weights, idf),
+      metrics: {
+        ...(Number.isFinite(lastEpochLoss) ? { loss: lastEpochLoss } : {}),
+        examplesPerSecond: (examples.count * params.epochs) / Math.max(seconds, 1e-9),
+        epochs: params.epochs,
+        steps: stepsDone,
+        examples: examples.count,
+        users: examples.users,
+        items: examples.itemIds.length,
+        trainSeconds: seconds,
+        // Wall time on a shared machine also counts other processes' turns on the core. CPU
+        // time (this process, all threads: garbage-collector helpers too) does not, but can
+        // exceed wall time when those helpers run alongside.
+        examplesPerCpuSecond: (examples.count * params.epochs) / Math.max(cpuSeconds, 1e-9),
+        // Metrics are numbers: the backend is a one-hot key (its name is in the artifact too).
+        [`backend.${backend}`]: 1,
+        simd: simd ? 1 : 0,
+      },
+    };
+  } finally {
+    parameters.dispose();
+  }
+}
