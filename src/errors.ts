@@ -60,10 +60,21 @@ export const ERRORS = {
   RG_ERR_STRATEGY_NOT_TRAINED: { message: 'Strategy "{name}" has no trained model yet.' },
   RG_ERR_ARTIFACT_INVALID: { message: 'Model artifact for "{name}" cannot be read: {reason}.' },
   RG_ERR_TRAINING_ABORTED: { message: 'Training of "{name}" was aborted.' },
+  RG_ERR_MODEL_VERSION_UNKNOWN: { message: 'No model version "{id}". List them with the modelVersions query.' },
+  RG_ERR_MODEL_PROMOTION: { message: 'Model version "{id}" cannot be promoted: {reason}.' },
+  RG_ERR_MODEL_ROLLBACK: { message: 'Cannot roll back "{strategy}": {reason}.' },
   RG_ERR_PLUGIN_LOAD: { message: 'Plugin "{plugin}" failed to load: {reason}.' },
   RG_ERR_PLUGIN_CONTRACT: {
     message: 'Plugin "{plugin}" requires strategy contract {required}, this recgate provides {provided}.',
   },
+
+  // --- jobs and workers ------------------------------------------------------------------
+  RG_ERR_REDIS_REQUIRED: { message: '{feature} needs Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379).' },
+  RG_ERR_REDIS_UNAVAILABLE: { message: 'Redis at {url} is not reachable: {reason}.' },
+  RG_ERR_JOB_PAYLOAD: { message: 'Invalid {queue} job payload at {path}: {reason}.' },
+  RG_ERR_JOB_UNKNOWN: { message: 'No job "{id}".' },
+  RG_ERR_QUEUE_UNKNOWN: { message: 'Unknown queue "{queue}". Queues: {queues}.' },
+  RG_ERR_JOB_FAILED: { message: 'Job {id} ({queue}) failed: {reason}.' },
 
   // --- importers -----------------------------------------------------------------------
   RG_ERR_IMPORT_FORMAT: { message: 'Unknown import format "{format}". Formats: {formats}.' },
@@ -78,6 +89,9 @@ export const ERRORS = {
   RG_ERR_OPE_LOG: { message: 'Bad bandit log {file}, line {line}: {reason}. Nothing was estimated.' },
   RG_ERR_OPE_LOG_SOURCE: { message: 'Log source "{spec}" cannot be used: {reason}. Supported: {supported}.' },
   RG_ERR_OPE_POLICY: { message: 'Target policy "{spec}" cannot be used: {reason}. Supported: {supported}.' },
+
+  // --- meta-policy -----------------------------------------------------------------------
+  RG_ERR_META_POLICY_OFF: { message: 'The meta-policy is off (RECGATE_META_POLICY=off); {operation} needs it on.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

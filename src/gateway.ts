@@ -25,7 +25,9 @@ import { useQueryLimits } from './serving/query-limits.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
 import { trainStrategy } from './jobs/train-strategy.js';
+import { startJobRuntime } from './jobs/job-runtime.js';
 import { buildSchema, type GraphQLContext } from './schema/index.js';
+import { startMetaPolicy } from './policy/meta-policy-runtime.js';
 
 export interface GatewayOptions {
   /** Use this database instead of opening `config.databaseUrl` (the caller closes it). */
@@ -65,19 +67,27 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const servingStrategy = options.servingStrategy ?? config.servingStrategy;
   registry.get(servingStrategy); // fails loudly on a typo in the configuration
 
+  const metaPolicy = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
+
+  const jobRuntime = await startJobRuntime({ config, db, registry, models, catalog: () => catalogCache.view, log });
+
   const services: GatewayServices = {
     db,
+    modelStore: jobRuntime.store,
+    modelReloader: jobRuntime.reloader,
+    jobs: jobRuntime.jobs,
     registry,
     models,
     catalogCache,
     servingStrategy,
     impressions,
+    metaPolicy,
     catalog: new CatalogService({ db, cache: catalogCache, impressions }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users: new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log },
+      { catalog: catalogCache, users: new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log, policy: metaPolicy?.policy },
       { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
     ),
-    feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy }),
+    feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy, rewards: metaPolicy?.rewards, log }),
   };
 
   const interactions = dbInteractionReader(db, config.signalPolicy);
@@ -89,25 +99,23 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   // Popularity trains in the gateway on every refresh: it is cheap, and it is the fallback.
   const refresh = async (): Promise<void> => {
     await catalogCache.refresh();
-    await train(registry.get(FALLBACK_STRATEGY));
+    // A popularity version promoted in the model store wins (the reloader serves it, and
+    // feedback still reaches it through observe); retraining here would flip between the two.
+    const stored = await jobRuntime.store.getLive(FALLBACK_STRATEGY).catch(() => null);
+    if (!stored || !models.get(FALLBACK_STRATEGY)) await train(registry.get(FALLBACK_STRATEGY));
   };
   await refresh();
+  // Live versions from the model store first: a restart serves what was promoted, untrained.
+  await jobRuntime.reloader.start();
   let ready = true;
 
-  // Embedded mode: the other strategies train in-process, one at a time, in the background;
-  // until each is loaded, requests for it are served by popularity.
+  // Strategies without a live version train in the background (embedded mode: in-process,
+  // one at a time; with Redis: on the workers); until each is loaded, popularity serves.
   const others = registry
     .list()
     .filter((e) => e.definition.name !== FALLBACK_STRATEGY)
     .filter((e) => config.trainOnStart === 'all' || config.trainOnStart.includes(e.definition.name));
-  const startupTraining = (async () => {
-    for (const entry of others) {
-      if (!ready) return;
-      await train(entry).catch((error: unknown) =>
-        log.warn('training failed; popularity serves instead', { strategy: entry.definition.name, error: String(error) }),
-      );
-    }
-  })();
+  const startupTraining = jobRuntime.trainMissing(others);
 
   let timer: NodeJS.Timeout | null = null;
   if (options.refresh !== false) {
@@ -151,8 +159,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       ready = false;
       if (timer) clearInterval(timer);
+      await jobRuntime.close();
       await startupTraining;
       await impressions.close();
+      await metaPolicy?.close();
       models.close();
       await store.close();
       if (!options.db) await db.close();

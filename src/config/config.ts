@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
+import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from '../policy/policy-config.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 const optionalString = z
@@ -62,6 +63,16 @@ const envSchema = z.object({
   RECGATE_TRAIN_ON_START: z.string().default('all'),
   /** How many recent interactions of a user serving reads. @default 200 */
   RECGATE_HISTORY_LENGTH: number(z.number().int().positive().max(10_000)).default(200),
+  /** Held-out metric a candidate must beat the live version on: `<metric>` and/or `<strategy>=<metric>`, comma-separated. @default heldOutNdcgAt10 */
+  RECGATE_PROMOTION_METRIC: z.string().default('heldOutNdcgAt10'),
+  /** How often a gateway polls the model store for promoted versions (the fallback to Redis pub/sub), seconds; 0 = never. @default 30 */
+  RECGATE_MODEL_POLL_SECONDS: number(z.number().min(0)).default(30),
+  /** Prefix of every BullMQ queue and pub/sub channel in Redis. @default recgate */
+  RECGATE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('recgate'),
+  /** Feedback from one user within this window becomes one adapt job, ms. @default 250 */
+  RECGATE_ADAPT_DEBOUNCE_MS: number(z.number().int().min(0)).default(250),
+  /** The meta-policy's variables (src/policy/policy-config.ts). */
+  ...META_POLICY_ENV,
 });
 
 export interface Config {
@@ -84,6 +95,24 @@ export interface Config {
   readonly servingStrategy: string;
   /** 'all', or the strategy names to train at start (empty: none). */
   readonly trainOnStart: 'all' | readonly string[];
+  /** The metric promotion compares, per strategy (`default` for the rest). */
+  readonly promotionMetrics: Readonly<Record<string, string>>;
+  readonly modelPollSeconds: number;
+  readonly queuePrefix: string;
+  readonly adaptDebounceMs: number;
+  /** Which strategy serves each request, and how it learns (src/policy/). */
+  readonly metaPolicy: MetaPolicyConfig;
+}
+
+function parsePromotionMetrics(spec: string): Record<string, string> {
+  const metrics: Record<string, string> = { default: 'heldOutNdcgAt10' };
+  for (const part of list(spec)) {
+    const [a, b] = part.split('=').map((s) => s.trim());
+    if (b === undefined) metrics.default = a!;
+    else if (a && b) metrics[a] = b;
+    else throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_PROMOTION_METRIC entry "${part}" must be <metric> or <strategy>=<metric>` });
+  }
+  return metrics;
 }
 
 function parseStrategyParamsJson(raw: string): Record<string, unknown> {
@@ -144,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pluginDir: e.RECGATE_PLUGIN_DIR,
     strategyParams: Object.freeze(parseStrategyParamsJson(e.RECGATE_STRATEGY_PARAMS)),
     servingStrategy: e.RECGATE_SERVING_STRATEGY,
+    promotionMetrics: Object.freeze(parsePromotionMetrics(e.RECGATE_PROMOTION_METRIC)),
+    modelPollSeconds: e.RECGATE_MODEL_POLL_SECONDS,
+    queuePrefix: e.RECGATE_QUEUE_PREFIX,
+    adaptDebounceMs: e.RECGATE_ADAPT_DEBOUNCE_MS,
+    metaPolicy: metaPolicyConfig(e),
     trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });
 }

@@ -8,6 +8,9 @@ import './users.js';
 import './feedback.js';
 import './recommendations.js';
 import './strategies.js';
+import './jobs.js';
+import './models.js';
+import './meta-policy.js';
 
 let schema: GraphQLSchema | null = null;
 

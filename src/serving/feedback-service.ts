@@ -12,6 +12,8 @@ import { feedbackBatchInput, feedbackInput, type FeedbackInput } from './input-s
 import { parseInput } from './validation.js';
 import type { ImpressionLog } from './impression-log.js';
 import type { LiveModels } from './live-models.js';
+import type { RewardAttribution } from '../policy/reward-attribution.js';
+import type { Logger } from '../strategies/contract.js';
 
 export interface StoredFeedback {
   readonly id: number;
@@ -52,6 +54,9 @@ export class FeedbackService {
       readonly impressions: ImpressionLog;
       readonly models: LiveModels;
       readonly signalPolicy: SignalPolicy;
+      /** Feedback naming an impression rewards the meta-policy at once. */
+      readonly rewards?: RewardAttribution | null;
+      readonly log?: Logger;
     },
   ) {}
 
@@ -121,6 +126,11 @@ export class FeedbackService {
         weight: signalWeight(this.deps.signalPolicy, c.type, c.value),
         occurredAt: c.occurredAt.getTime(),
       });
+    }
+    const rewards = this.deps.rewards;
+    if (rewards && created.some((c) => c.impressionId)) {
+      // Stored feedback stands even if the bandit update fails; the sweep is the backstop.
+      await rewards.onFeedback(created).catch((error: unknown) => this.deps.log?.warn('reward attribution failed', { error: String(error) }));
     }
     return answers;
   }

@@ -5,13 +5,23 @@ import type { StrategyRegistry } from '../strategies/registry.js';
 import type { FeedbackService } from './feedback-service.js';
 import type { ImpressionLog } from './impression-log.js';
 import type { LiveModels } from './live-models.js';
+import type { ModelStore } from '../models/model-store.js';
+import type { ModelReloader } from '../models/model-reloader.js';
+import type { JobService } from '../jobs/job-service.js';
 import type { RecommendService } from './recommend-service.js';
+import type { MetaPolicyRuntime } from '../policy/meta-policy-runtime.js';
 
 /** Everything resolvers use, built once per gateway by `createGateway`. */
 export interface GatewayServices {
   readonly db: Database;
   readonly registry: StrategyRegistry;
   readonly models: LiveModels;
+  /** Stored model versions (candidates, live, retired). */
+  readonly modelStore: ModelStore;
+  /** Loads promoted versions into this gateway and announces promotions made here. */
+  readonly modelReloader: ModelReloader;
+  /** Train / adapt / evaluate jobs: BullMQ with REDIS_URL, in-process without. */
+  readonly jobs: JobService;
   readonly catalogCache: CatalogCache;
   readonly catalog: CatalogService;
   readonly recommend: RecommendService;
@@ -19,4 +29,6 @@ export interface GatewayServices {
   readonly impressions: ImpressionLog;
   /** The strategy serving asks first (popularity answers when it cannot). */
   readonly servingStrategy: string;
+  /** The meta-policy choosing the strategy per request; null when RECGATE_META_POLICY=off. */
+  readonly metaPolicy: MetaPolicyRuntime | null;
 }

@@ -21,6 +21,10 @@ export interface ImpressionRecord {
   readonly items: readonly SlateEntry[];
   readonly propensity: number;
   readonly context: Readonly<Record<string, unknown>>;
+  /** The meta-policy's context features for this decision; null when a fixed strategy served. */
+  readonly features: Readonly<Record<string, string>> | null;
+  /** `meta-policy` when the meta-policy chose the strategy (these impressions teach it). */
+  readonly variant: string | null;
   readonly createdAt: Date;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The request path: user state -> serving strategy -> strategy.recommend (time budget, then
- * the popularity fallback) -> business filters -> impression logged -> slate.
+ * The request path: user state -> the meta-policy's arm (src/policy/; or, with it off, the
+ * serving strategy) -> strategy.recommend (time budget, then the next arm or the popularity
+ * fallback) -> business filters -> impression logged with features and propensity -> slate.
  */
 import { randomUUID } from 'node:crypto';
 import type { CatalogItem, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
@@ -11,6 +12,9 @@ import type { ImpressionLog } from './impression-log.js';
 import type { LiveModel, LiveModels } from './live-models.js';
 import { withTimeBudget } from './time-budget.js';
 import type { UserStateLoader } from './user-state-loader.js';
+import type { MetaPolicy } from '../policy/meta-policy.js';
+import type { ContextFeatures } from '../policy/context-features.js';
+import { META_POLICY_VARIANT } from '../policy/reward-attribution.js';
 
 /** The strategy that answers when the chosen one has no model, fails or is too slow. */
 export const FALLBACK_STRATEGY = 'popularity';
@@ -50,6 +54,8 @@ export class RecommendService {
       readonly models: LiveModels;
       readonly impressions: ImpressionLog;
       readonly log: Logger;
+      /** Chooses the strategy per request; null or absent: `servingStrategy` serves. */
+      readonly policy?: MetaPolicy | null;
     },
     private readonly options: RecommendServiceOptions,
   ) {}
@@ -71,16 +77,28 @@ export class RecommendService {
       now: Date.now(),
     };
 
-    const { live, items } = await this.#serve(request);
-    const slateItems = this.#businessFilter(items, request);
     const impressionId = randomUUID();
+    const policy = this.deps.policy ?? null;
+    const features = policy
+      ? policy.features({
+          interactionCount: user.interactionCount,
+          lastInteractionAt: user.lastInteractionAt,
+          known: user.state.known,
+          surface: input.surface,
+          context: input.context,
+          now: request.now,
+        })
+      : null;
+    const served = policy && features ? await this.#servePolicy(policy, impressionId, features, request) : { ...(await this.#serve(request)), propensity: 1, chosen: false };
+    const { live, items } = served;
+    const slateItems = this.#businessFilter(items, request);
     const slate: Slate = {
       impressionId,
       userId: input.userId,
       surface: input.surface,
       strategy: live?.strategy ?? FALLBACK_STRATEGY,
       modelVersion: live?.version ?? null,
-      propensity: 1,
+      propensity: served.propensity,
       items: slateItems,
     };
     this.deps.impressions.append({
@@ -92,9 +110,52 @@ export class RecommendService {
       items: slateItems.map((s) => ({ itemId: s.item.id, score: s.score, position: s.position })),
       propensity: slate.propensity,
       context: input.context,
+      features,
+      // Only slates the policy actually chose teach it (not the empty-handed fallback).
+      variant: served.chosen ? META_POLICY_VARIANT : null,
       createdAt: new Date(request.now),
     });
     return slate;
+  }
+
+  /**
+   * The meta-policy draws an arm among the strategies with a loaded model; an arm that throws
+   * or blows its time budget (counted by its circuit breaker), or has nothing for this user,
+   * is replaced by the next draw from the remaining distribution. The propensity is the one
+   * that applied (see PolicyDecision).
+   */
+  async #servePolicy(
+    policy: MetaPolicy,
+    impressionId: string,
+    features: ContextFeatures,
+    request: RecommendRequest,
+  ): Promise<{ live: LiveModel | undefined; items: ScoredItem[]; propensity: number; chosen: boolean }> {
+    const candidates = this.deps.models.list().map((m) => m.strategy);
+    const decision = policy.decide(impressionId, features, candidates);
+    for (let choice = decision.next(); choice; choice = decision.next()) {
+      const live = this.deps.models.get(choice.arm);
+      if (!live) continue;
+      let items: ScoredItem[];
+      try {
+        items = [...(await withTimeBudget(() => live.entry.definition.recommend(live.model, request), this.options.strategyTimeoutMs))];
+      } catch (error) {
+        policy.breaker.failure(choice.arm, String(error));
+        this.deps.log.warn('strategy failed; the next arm serves', { strategy: choice.arm, error: String(error) });
+        continue;
+      }
+      policy.breaker.success(choice.arm);
+      if (items.length === 0) {
+        // Nothing to say in this context is worth nothing here: teach the arm so, or it would
+        // keep its exploration bonus (and its probability) for contexts it can never serve.
+        policy.reward(choice.arm, features, 0, true).catch((error: unknown) => this.deps.log.warn('meta-policy update failed', { error: String(error) }));
+        continue;
+      }
+      if (items.length < request.k) {
+        await this.#topUp(items, request).catch((error: unknown) => this.deps.log.warn('top-up failed', { error: String(error) }));
+      }
+      return { live, items, propensity: choice.propensity, chosen: true };
+    }
+    return { live: this.deps.models.get(FALLBACK_STRATEGY), items: [], propensity: 1, chosen: false };
   }
 
   /** Asks the serving strategy, then the fallback; tops a short slate up from the fallback. */

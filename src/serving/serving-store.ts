@@ -23,6 +23,9 @@ export interface ImpressionRow {
   readonly items: unknown;
   readonly propensity: number;
   readonly context: unknown;
+  /** Meta-policy context features, or null. */
+  readonly features: unknown;
+  readonly variant: string | null;
   readonly createdAt: Date;
 }
 
@@ -48,11 +51,11 @@ function sqliteStore(file: string): ServingStore {
     'SELECT "itemId", "type", "value", "occurredAt" FROM "Interaction" WHERE "userId" = ? ORDER BY "occurredAt" DESC, "id" DESC LIMIT ?',
   );
   const insert = db.prepare(
-    'INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertAll = db.transaction((rows: readonly ImpressionRow[]) => {
     for (const r of rows) {
-      insert.run(r.id, r.userExternalId, r.surface, r.strategy, r.modelVersion, JSON.stringify(r.items), r.propensity, JSON.stringify(r.context), r.createdAt.getTime());
+      insert.run(r.id, r.userExternalId, r.surface, r.strategy, r.modelVersion, JSON.stringify(r.items), r.propensity, JSON.stringify(r.context), r.features === null ? null : JSON.stringify(r.features), r.variant, r.createdAt.getTime());
     }
   });
   return {
@@ -96,8 +99,8 @@ function postgresStore(url: string, poolSize: number): ServingStore {
     async insertImpressions(rows) {
       // One statement for the batch: arrays unnested server-side.
       await pool.query(
-        `INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "createdAt")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[], $8::jsonb[], $9::timestamp(3)[])`,
+        `INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "createdAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[], $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamp(3)[])`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.userExternalId),
@@ -107,6 +110,8 @@ function postgresStore(url: string, poolSize: number): ServingStore {
           rows.map((r) => JSON.stringify(r.items)),
           rows.map((r) => r.propensity),
           rows.map((r) => JSON.stringify(r.context)),
+          rows.map((r) => (r.features === null ? null : JSON.stringify(r.features))),
+          rows.map((r) => r.variant),
           rows.map((r) => r.createdAt.toISOString().replace('Z', '')),
         ],
       );

@@ -15,6 +15,10 @@ export interface ServingUser {
   readonly state: UserState;
   /** Every item the user interacted with (up to the read cap). */
   readonly seen: ReadonlySet<string>;
+  /** How many interactions the user has (up to the read cap); the meta-policy's context. */
+  readonly interactionCount: number;
+  /** The newest interaction, ms epoch; null for none. */
+  readonly lastInteractionAt: number | null;
 }
 
 export class UserStateLoader {
@@ -28,7 +32,7 @@ export class UserStateLoader {
   async load(externalId: string): Promise<ServingUser> {
     const user = await this.store.userInteractions(externalId, MAX_INTERACTIONS_READ);
     if (!user) {
-      return { state: { id: externalId, known: false, attributes: {}, history: [] }, seen: new Set() };
+      return { state: { id: externalId, known: false, attributes: {}, history: [] }, seen: new Set(), interactionCount: 0, lastInteractionAt: null };
     }
     const seen = new Set<string>();
     const history: InteractionRecord[] = [];
@@ -51,6 +55,11 @@ export class UserStateLoader {
     }
     history.reverse();
     const attributes = user.attributes && typeof user.attributes === 'object' && !Array.isArray(user.attributes) ? user.attributes : {};
-    return { state: { id: externalId, known: true, attributes: attributes as Record<string, unknown>, history }, seen };
+    return {
+      state: { id: externalId, known: true, attributes: attributes as Record<string, unknown>, history },
+      seen,
+      interactionCount: user.interactions.length,
+      lastInteractionAt: user.interactions[0]?.occurredAt ?? null,
+    };
   }
 }

@@ -66,20 +66,37 @@ export function registerOpeCommand(program: Command): void {
       const options = parseOptions(raw);
       const { resolveFeedbackSource, parseTargetPolicySpec, resolveTargetPolicy, evaluateOffPolicy, formatOffPolicyReport } =
         await import('../../evaluation/off-policy/index.js');
-      parseTargetPolicySpec(options.target);
-      const source = resolveFeedbackSource(options.log);
-      const feedback = await source.load(options.limit === undefined ? {} : { limit: options.limit });
-      const target = await resolveTargetPolicy(options.target, feedback.space);
-      const report = await evaluateOffPolicy(feedback, target, {
-        bootstrap: options.bootstrap,
-        seed: options.seed,
-        clip: options.clip,
-        confidence: options.confidence,
-        switchThreshold: options.switchThreshold,
-        shrinkage: options.shrinkage,
-        rewardModel: options.rewardModel,
-        folds: options.folds,
-      });
+      type Providers = { log: Parameters<typeof resolveFeedbackSource>[1]; target: Parameters<typeof resolveTargetPolicy>[2] };
+      const evaluate = async (providers: Providers) => {
+        parseTargetPolicySpec(options.target, providers.target);
+        const source = resolveFeedbackSource(options.log, providers.log);
+        const feedback = await source.load(options.limit === undefined ? {} : { limit: options.limit });
+        const target = await resolveTargetPolicy(options.target, feedback.space, providers.target);
+        return evaluateOffPolicy(feedback, target, {
+          bootstrap: options.bootstrap,
+          seed: options.seed,
+          clip: options.clip,
+          confidence: options.confidence,
+          switchThreshold: options.switchThreshold,
+          shrinkage: options.shrinkage,
+          rewardModel: options.rewardModel,
+          folds: options.folds,
+        });
+      };
+      // recgate's own impression log: the arms are the registered strategies (src/policy/impression-bandit-log.ts).
+      const report =
+        options.log.trim() === 'impressions'
+          ? await (async () => {
+              const [{ withDatabase }, { loadConfig }, { createRegistry }, { impressionFeedbackSource, armTargetFactory }] = await Promise.all([
+                import('../with-database.js'),
+                import('../../config/index.js'),
+                import('../../strategies/create-registry.js'),
+                import('../../policy/impression-bandit-log.js'),
+              ]);
+              const arms = (await createRegistry(loadConfig())).names();
+              return withDatabase((db) => evaluate({ log: { impressions: impressionFeedbackSource(db, { arms }) }, target: { strategy: armTargetFactory } }));
+            })()
+          : await evaluate({ log: {}, target: {} });
       process.stdout.write(formatOffPolicyReport(report));
       if (options.json) {
         try {

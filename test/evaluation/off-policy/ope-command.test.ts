@@ -77,8 +77,17 @@ describe('recgate ope', () => {
     expect(message).toContain('Supported: uniform, logged:<file.csv>');
   });
 
-  it('rejects the impression log until the meta-policy writes one', async () => {
-    await expectCode(['--target', 'uniform', '--log', 'impressions'], 'RG_ERR_OPE_LOG_SOURCE');
+  it('reads the impression log from DATABASE_URL and estimates nothing from an empty one', async () => {
+    // The log itself is tested in test/policy/impression-log-cli.test.ts.
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = `file:${path.join(await temporaryFolder(), 'empty.db')}`;
+    try {
+      const message = await expectCode(['--target', 'uniform', '--log', 'impressions'], 'RG_ERR_OPE_LOG');
+      expect(message).toContain('no finalised meta-policy impressions');
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
   });
 
   it('rejects bad options with the flag name', async () => {

@@ -1,0 +1,135 @@
+/**
+ * The gateway's side of jobs and model versions: the model store, the reloader that keeps
+ * live models in step with it (pub/sub when REDIS_URL is set, polling always), and the job
+ * service (BullMQ with Redis, the embedded runner without).
+ */
+import { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import type { Database } from '../db/index.js';
+import type { AppLogger } from '../logger.js';
+import { DbModelStore } from '../models/db-model-store.js';
+import { ModelReloader } from '../models/model-reloader.js';
+import type { ModelStore } from '../models/model-store.js';
+import { publishPromotion, subscribePromotions } from '../models/promotion-channel.js';
+import type { CatalogView } from '../strategies/contract.js';
+import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
+import type { LiveModels } from '../serving/live-models.js';
+import { BullJobService } from './bull-job-service.js';
+import { EmbeddedJobRunner } from './embedded-job-runner.js';
+import { isFinished, jobUpdates, type JobService } from './job-service.js';
+import { createRedisConnection } from './redis-connection.js';
+
+export interface JobRuntime {
+  readonly store: ModelStore;
+  readonly jobs: JobService;
+  /** Call `reloader.start()` once the catalogue is loaded. */
+  readonly reloader: ModelReloader;
+  /**
+   * Trains the strategies that have no live version: embedded mode runs them here one at a
+   * time and settles when they are loaded; with Redis the jobs go to the workers.
+   */
+  trainMissing(entries: readonly RegisteredStrategy[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JobRuntimeDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly registry: StrategyRegistry;
+  readonly models: LiveModels;
+  readonly catalog: () => CatalogView;
+  readonly log: AppLogger;
+}
+
+/** Logs a connection error once per outage, not once per reconnect attempt. */
+function outageLogger(log: AppLogger, what: string): { error(e: Error): void; ready(): void } {
+  let down = false;
+  return {
+    error(e) {
+      if (!down) log.warn(`${what}: redis unreachable; serving continues and it reconnects`, { error: e.message });
+      down = true;
+    },
+    ready() {
+      if (down) log.info(`${what}: redis reconnected`);
+      down = false;
+    },
+  };
+}
+
+export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime> {
+  const { config, db, registry, models, log } = deps;
+  const store = new DbModelStore(db);
+  let publisher: Redis | null = null;
+  if (config.redisUrl) {
+    publisher = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'recgate-gateway-publisher' });
+    publisher.on('error', () => {}); // reported by the other connections; publishing is best effort
+  }
+  const prefix = config.queuePrefix;
+  const reloader = new ModelReloader({
+    store,
+    registry,
+    models,
+    catalog: deps.catalog,
+    log,
+    pollSeconds: config.modelPollSeconds,
+    publish: publisher ? (message) => publishPromotion(publisher!, prefix, message) : undefined,
+  });
+  let jobs: JobService;
+  let subscriber: Redis | null = null;
+  if (config.redisUrl) {
+    const queuesOutage = outageLogger(log, 'job queues');
+    jobs = new BullJobService({
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      adaptDebounceMs: config.adaptDebounceMs,
+      onConnectionError: queuesOutage.error,
+    });
+    const outage = outageLogger(log, 'promotion messages');
+    subscriber = createRedisConnection(config.redisUrl, { connectionName: 'recgate-gateway-promotions' });
+    subscriber.on('error', outage.error);
+    subscriber.on('ready', outage.ready);
+    // Not awaited: a gateway starts and serves while Redis is away; ioredis resubscribes on reconnect.
+    subscribePromotions(subscriber, config.queuePrefix, () => void reloader.sync()).catch((error: unknown) =>
+      log.warn('subscribing to promotions failed; polling only', { error: String(error) }),
+    );
+  } else {
+    jobs = new EmbeddedJobRunner({
+      db,
+      registry,
+      store,
+      signalPolicy: config.signalPolicy,
+      promotionMetrics: config.promotionMetrics,
+      onPromoted: () => reloader.sync(),
+      log,
+    });
+  }
+  return {
+    store,
+    jobs,
+    reloader,
+    async trainMissing(entries) {
+      for (const entry of entries) {
+        const name = entry.definition.name;
+        if (models.get(name)) continue;
+        try {
+          const job = await jobs.enqueue('train', { strategy: name });
+          if (jobs.mode === 'redis') {
+            log.info('train job queued for a worker', { strategy: name, job: job.id });
+            continue;
+          }
+          let last = job;
+          for await (const update of jobUpdates(jobs, job.id)) last = update;
+          if (isFinished(last) && last.state === 'failed') log.warn('training failed; popularity serves instead', { strategy: name, error: last.failedReason });
+        } catch (error) {
+          log.warn('training could not start; popularity serves instead', { strategy: name, error: String(error) });
+        }
+      }
+    },
+    async close() {
+      await jobs.close();
+      await reloader.close();
+      subscriber?.disconnect();
+      publisher?.disconnect();
+    },
+  };
+}

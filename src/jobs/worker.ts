@@ -1,0 +1,126 @@
+/**
+ * The worker entry (`npx recgate worker`): BullMQ workers for the chosen queues. Train and
+ * evaluate jobs run in a child process each, so this process keeps renewing job locks while
+ * a model trains; a worker killed mid-training leaves a stalled job that another worker
+ * retries, and nothing half-written (artifacts are stored only once training finished).
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import { isRecgateError, type ErrorCode } from '../errors.js';
+import type { AppLogger } from '../logger.js';
+import { jobCancelChannel, publishPromotion } from '../models/promotion-channel.js';
+import { runInChildProcess } from './forked-processor.js';
+import { JOB_QUEUES, parseJobPayload, type JobQueueName } from './job-definitions.js';
+import { createRedisConnection, requireRedisUrl } from './redis-connection.js';
+import { commitTrainJob, type FitOutcome, type TrainJobResult } from './processors/train-processor.js';
+import { openProcessorDeps } from './processor-deps.js';
+
+/** Failures that fail the same way on every attempt: retrying would only waste a worker. */
+const UNRECOVERABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'RG_ERR_JOB_PAYLOAD',
+  'RG_ERR_STRATEGY_UNKNOWN',
+  'RG_ERR_STRATEGY_PARAMS',
+  'RG_ERR_MODEL_VERSION_UNKNOWN',
+  'RG_ERR_INVALID_INPUT',
+  'RG_ERR_TRAINING_ABORTED',
+  'RG_ERR_EVAL_NO_DATA',
+]);
+
+export interface StartWorkersOptions {
+  readonly config: Config;
+  /** Environment of the child processes that train. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default all of JOB_QUEUES */
+  readonly queues?: readonly JobQueueName[];
+  /** Jobs each queue's worker runs at once. @default 1 */
+  readonly concurrency?: number;
+  /** How long a job's lock lasts without renewal; a dead worker's job is retried after it. @default 30000 */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs (of dead workers) are looked for. @default 30000 */
+  readonly stalledIntervalMs?: number;
+  readonly log: AppLogger;
+}
+
+export interface RunningWorkers {
+  readonly workers: ReadonlyMap<JobQueueName, Worker>;
+  close(): Promise<void>;
+}
+
+function toJobError(error: unknown): Error {
+  if (isRecgateError(error) && UNRECOVERABLE.has(error.code)) return new UnrecoverableError(`${error.code}: ${error.message}`);
+  if (isRecgateError(error)) return new Error(`${error.code}: ${error.message}`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+  const { config, log } = options;
+  const redisUrl = requireRedisUrl(config.redisUrl, 'npx recgate worker');
+  const connection: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker' });
+  const publisher: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker-publisher' });
+  for (const c of [connection, publisher]) c.on('error', (error: Error) => log.warn('redis connection error; reconnecting', { error: error.message }));
+  // No built-in strategy adapts per user yet, so by default the worker leaves that queue alone.
+  const queues = options.queues ?? JOB_QUEUES.filter((q) => q !== 'adapt');
+  const env = options.env ?? process.env;
+  // The worker itself stores what its children fitted: it holds the job's lock, so a worker
+  // that dies before this point has written nothing.
+  const deps = await openProcessorDeps(config);
+
+  const processor = (queue: JobQueueName) => async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
+    try {
+      const onProgress = (progress: { phase: string; percent: number }): void => {
+        job.updateProgress(progress).catch(() => {});
+      };
+      const run = { signal: signal ?? new AbortController().signal, onProgress };
+      if (queue === 'adapt') {
+        // Validated so a bad payload still fails at once; no strategy adapts per user yet.
+        const payload = parseJobPayload('adapt', job.data);
+        return { userId: payload.userId, adaptedStrategies: [] };
+      }
+      const payload = parseJobPayload(queue, job.data);
+      const childResult = await runInChildProcess<unknown>(queue, payload, { ...run, env });
+      if (queue !== 'train') return childResult;
+      const fit = childResult as FitOutcome;
+      const result: TrainJobResult = fit.kind === 'skipped' ? fit.result : await commitTrainJob(deps, fit.candidate, run);
+      log.info('train job done', { job: job.id, strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
+      if (result.outcome === 'promoted' && result.versionId) {
+        await publishPromotion(publisher, config.queuePrefix, { strategy: result.strategy, versionId: result.versionId });
+      }
+      return result;
+    } catch (error) {
+      throw toJobError(error);
+    }
+  };
+
+  const workers = new Map<JobQueueName, Worker>();
+  for (const queue of queues) {
+    const worker = new Worker(queue, processor(queue), {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: options.concurrency ?? 1,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+    });
+    worker.on('error', (error) => log.warn('worker error', { queue, error: error.message }));
+    worker.on('failed', (job, error) => log.warn('job failed', { queue, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
+    workers.set(queue, worker);
+  }
+  await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+  const cancels: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker-cancels' });
+  cancels.on('error', () => {}); // the other connections report outages
+  cancels.on('message', (_channel: string, jobId: string) => {
+    for (const worker of workers.values()) if (worker.cancelJob(jobId, 'cancelled by cancelJob')) log.info('job cancelled', { job: jobId });
+  });
+  await cancels.subscribe(jobCancelChannel(config.queuePrefix));
+  log.info('worker started', { queues, concurrency: options.concurrency ?? 1, prefix: config.queuePrefix });
+  return {
+    workers,
+    async close() {
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await deps.close();
+      connection.disconnect();
+      publisher.disconnect();
+      cancels.disconnect();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerExportCommand } from '../../src/cli/commands/export.js';
+import { registerOpeCommand } from '../../src/cli/commands/ope.js';
+import { isRecgateError } from '../../src/errors.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** Slates the meta-policy served: (arm, propensity, reward). */
+const LOG: ReadonlyArray<[string, number, number | null]> = [
+  ['popularity', 0.5, 1],
+  ['popularity', 0.8, 0],
+  ['popularity', 0.25, 2],
+  ['category-affinity', 0.5, 1],
+  ['category-affinity', 0.2, 0],
+  ['category-affinity', 0.75, 5],
+  ['popularity', 0.5, null], // still inside its window: not in the bandit log
+];
+
+async function run(register: (p: Command) => void, args: string[]): Promise<string> {
+  const program = new Command('recgate').exitOverride();
+  register(program);
+  let printed = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+  return printed;
+}
+
+describe('the impression log outside the gateway', () => {
+  let database: TestDatabase;
+  let folder: string;
+  const previousUrl = process.env.DATABASE_URL;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    folder = await mkdtemp(path.join(tmpdir(), 'recgate-export-'));
+    process.env.DATABASE_URL = database.url;
+    const start = Date.UTC(2026, 10, 1);
+    await database.db.prisma.impression.createMany({
+      data: LOG.map(([strategy, propensity, reward], i) => ({
+        id: `imp-${i}`,
+        userExternalId: `u${i}`,
+        surface: 'home',
+        strategy,
+        modelVersion: `${strategy}@1`,
+        items: [{ itemId: 'm1', score: 1, position: 1 }],
+        propensity,
+        context: { device: i % 2 ? 'ios' : 'web, "beta"' },
+        features: { interactions: i < 3 ? '0' : '20-99', surface: 'home' },
+        variant: 'meta-policy',
+        reward,
+        rewardedAt: reward === null ? null : new Date(start + i * 1000 + 500),
+        createdAt: new Date(start + i * 1000),
+      })),
+    });
+  });
+  afterAll(async () => {
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
+    await database?.drop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('exports every impression as JSON lines and as CSV', async () => {
+    const lines = (await run(registerExportCommand, ['export', 'impressions', '--format', 'jsonl'])).trim().split('\n');
+    expect(lines).toHaveLength(LOG.length);
+    const first = JSON.parse(lines[0]!);
+    expect(first).toMatchObject({ id: 'imp-0', strategy: 'popularity', propensity: 0.5, reward: 1, variant: 'meta-policy', features: { interactions: '0', surface: 'home' } });
+    expect(first.items).toEqual([{ itemId: 'm1', score: 1, position: 1 }]);
+    expect(JSON.parse(lines[6]!).reward).toBeNull();
+
+    const out = path.join(folder, 'impressions.csv');
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await run(registerExportCommand, ['export', 'impressions', '--format', 'csv', '--out', out]);
+    vi.restoreAllMocks();
+    const csv = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('id,createdAt,userId,surface,strategy,modelVersion,propensity,variant,features,context,items,reward,rewardedAt');
+    expect(csv).toHaveLength(LOG.length + 1);
+    // JSON cells quoted, quotes doubled.
+    expect(csv[1]).toContain('"{""device"":""web, \\""beta\\""""}"');
+  });
+
+  it('rejects an unknown format before touching the database', async () => {
+    await expect(run(registerExportCommand, ['export', 'impressions', '--format', 'xml'])).rejects.toSatisfy(
+      (e: unknown) => isRecgateError(e) && e.code === 'RG_ERR_INVALID_INPUT' && e.message.includes('--format'),
+    );
+  });
+
+  it('evaluates strategy:<name> and uniform on the finalised slates with ope --log impressions', async () => {
+    const json = path.join(folder, 'ope.json');
+    const common = ['--log', 'impressions', '--reward-model', 'empirical', '--bootstrap', '20', '--folds', '1', '--json', json];
+    await run(registerOpeCommand, ['ope', '--target', 'strategy:popularity', ...common]);
+    const report = JSON.parse(await readFile(json, 'utf8')) as { logSize: number; estimators: Record<string, { estimate: number }> };
+    const finalised = LOG.filter((r) => r[2] !== null);
+    expect(report.logSize).toBe(finalised.length);
+    // IPS by hand: mean of 1[arm = popularity] reward / propensity.
+    const ips = finalised.reduce((s, [arm, p, r]) => s + (arm === 'popularity' ? r! / p : 0), 0) / finalised.length;
+    expect(report.estimators.ips!.estimate).toBeCloseTo(ips, 12);
+
+    await expect(run(registerOpeCommand, ['ope', '--target', 'strategy:no-such-arm', ...common])).rejects.toSatisfy(
+      (e: unknown) => isRecgateError(e) && e.code === 'RG_ERR_OPE_POLICY',
+    );
+    await run(registerOpeCommand, ['ope', '--target', 'uniform', ...common]);
+    const uniform = JSON.parse(await readFile(json, 'utf8')) as { estimators: Record<string, { estimate: number }>; space?: unknown };
+    expect(Number.isFinite(uniform.estimators.snips!.estimate)).toBe(true);
+  });
+});
