@@ -11,7 +11,7 @@ interface StrategyShape {
 
 const StrategyStatus = builder.enumType('StrategyStatus', {
   values: {
-    SERVING: { description: 'Has a loaded model and is the strategy serving asks first.' },
+    SERVING: { description: 'Has a loaded model and serves: an arm of the meta-policy, or the fixed serving strategy when the meta-policy is off.' },
     READY: { description: 'Has a loaded model.' },
     UNTRAINED: { description: 'Registered, no model loaded yet: requests fall back to popularity.' },
   } as const,
@@ -46,13 +46,13 @@ builder.queryField('strategies', (t) =>
     type: [StrategyRef],
     description: 'Registered strategies with their status and loaded model.',
     resolve: (_root, _args, ctx) => {
-      const { registry, models, servingStrategy } = ctx.services;
-      const serving = models.get(servingStrategy) ? servingStrategy : 'popularity';
-      return registry.list().map((entry) => ({
-        entry,
-        live: models.get(entry.definition.name),
-        serving: entry.definition.name === serving,
-      }));
+      const { registry, models, servingStrategy, metaPolicy } = ctx.services;
+      const fixed = models.get(servingStrategy) ? servingStrategy : 'popularity';
+      // With the meta-policy on, every strategy with a loaded model is an arm that serves.
+      return registry.list().map((entry) => {
+        const live = models.get(entry.definition.name);
+        return { entry, live, serving: metaPolicy ? live !== undefined : entry.definition.name === fixed };
+      });
     },
   }),
 );
