@@ -72,7 +72,7 @@ describe('hot reload of promoted models', () => {
     expect(job.state).toBe('COMPLETED');
     expect(job.result.outcome).toBe('promoted');
     const after: string = job.result.versionId;
-    for (let i = 0; i < 100 && seen.at(-1) !== after; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && seen.at(-1) !== after; i++) await new Promise((r) => setTimeout(r, 50));
     const served = seen.length;
     await new Promise((r) => setTimeout(r, 200));
     stop = true;

@@ -41,7 +41,8 @@ describe('failure isolation', () => {
     t = await createPolicyGateway('sqlite', [thrower, sluggish], {
       RECGATE_STRATEGY_TIMEOUT_MS: '100',
       RECGATE_BREAKER_FAILURES: '2',
-      RECGATE_BREAKER_COOLDOWN_SECONDS: '0.5',
+      // Long enough that a loaded machine cannot let a breaker half-open between two assertions.
+      RECGATE_BREAKER_COOLDOWN_SECONDS: '3',
       // Three arms, floor 1/3: uniform, so every arm is drawn often.
       RECGATE_META_POLICY_FLOOR: '0.34',
     });
@@ -55,7 +56,9 @@ describe('failure isolation', () => {
   };
 
   it('serves every request while strategies throw or blow their budget, then opens their breakers', async () => {
-    for (let i = 0; i < 30; i++) {
+    // Until both breakers are open (each needs 2 failures; uniform draws get there fast).
+    for (let i = 0; i < 60; i++) {
+      if (i >= 10 && Object.values(await breakers()).filter((s) => s === 'OPEN').length === 2) break;
       const r = await t.gql(SLATE);
       expect(r.errors).toBeUndefined();
       const slate = r.data!.recommendations;
@@ -83,7 +86,7 @@ describe('failure isolation', () => {
   it('closes the breakers once the strategies behave again after the cooldown', async () => {
     mode.throwing = false;
     mode.slow = false;
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 3_100));
     expect(await breakers()).toEqual({ popularity: 'CLOSED', thrower: 'HALF_OPEN', sluggish: 'HALF_OPEN' });
     const strategies = new Set<string>();
     for (let i = 0; i < 40 && strategies.size < 3; i++) {
