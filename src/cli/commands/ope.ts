@@ -50,7 +50,7 @@ export function registerOpeCommand(program: Command): void {
   program
     .command('ope')
     .description('Off-policy evaluation: estimate a target policy\'s reward from logged bandit feedback (IPS, SNIPS, DM, DR and variants)')
-    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name>')
+    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha)')
     .requiredOption('--log <source>', 'logged bandit feedback: obd:<file.csv> | impressions')
     .option('--json <file>', 'also write the full report as JSON to this file')
     .option('--bootstrap <n>', 'bootstrap resamples per confidence interval', '1000')
@@ -71,7 +71,7 @@ export function registerOpeCommand(program: Command): void {
         parseTargetPolicySpec(options.target, providers.target);
         const source = resolveFeedbackSource(options.log, providers.log);
         const feedback = await source.load(options.limit === undefined ? {} : { limit: options.limit });
-        const target = await resolveTargetPolicy(options.target, feedback.space, providers.target);
+        const target = await resolveTargetPolicy(options.target, feedback.space, providers.target, feedback);
         return evaluateOffPolicy(feedback, target, {
           bootstrap: options.bootstrap,
           seed: options.seed,
@@ -87,14 +87,22 @@ export function registerOpeCommand(program: Command): void {
       const report =
         options.log.trim() === 'impressions'
           ? await (async () => {
-              const [{ withDatabase }, { loadConfig }, { createRegistry }, { impressionFeedbackSource, armTargetFactory }] = await Promise.all([
-                import('../with-database.js'),
-                import('../../config/index.js'),
-                import('../../strategies/create-registry.js'),
-                import('../../policy/impression-bandit-log.js'),
-              ]);
-              const arms = (await createRegistry(loadConfig())).names();
-              return withDatabase((db) => evaluate({ log: { impressions: impressionFeedbackSource(db, { arms }) }, target: { strategy: armTargetFactory } }));
+              const [{ withDatabase }, { loadConfig }, { createRegistry }, { impressionFeedbackSource, armTargetFactory }, { metaPolicyTargetProvider }] =
+                await Promise.all([
+                  import('../with-database.js'),
+                  import('../../config/index.js'),
+                  import('../../strategies/create-registry.js'),
+                  import('../../policy/impression-bandit-log.js'),
+                  import('../../policy/meta-policy-target.js'),
+                ]);
+              const config = loadConfig();
+              const arms = (await createRegistry(config)).names();
+              return withDatabase((db) =>
+                evaluate({
+                  log: { impressions: impressionFeedbackSource(db, { arms }) },
+                  target: { strategy: armTargetFactory, metaPolicy: metaPolicyTargetProvider({ db, config: config.metaPolicy }) },
+                }),
+              );
             })()
           : await evaluate({ log: {}, target: {} });
       process.stdout.write(formatOffPolicyReport(report));
