@@ -3,6 +3,7 @@
  * off, so the message is what does it), with requests sent continuously throughout: none
  * fails, and once a request sees the new version no later one sees the old.
  */
+import { describeWithRedis } from '../support/test-redis.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { openProcessorDeps } from '../../src/jobs/processor-deps.js';
@@ -14,7 +15,7 @@ import { REDIS_URL, seedMovieTweetings, uniquePrefix } from './fixtures.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 
-describe('hot reload of promoted models', () => {
+describeWithRedis('hot reload of promoted models', () => {
   let t: TestGateway;
   let names: ReturnType<typeof uniquePrefix>;
   let worker: RunningWorkers | null = null;

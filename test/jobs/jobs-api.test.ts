@@ -3,11 +3,12 @@
  * gateway, jobProgress streams over server-sent events, promoteModel / rollbackModel switch
  * the served version, and everything is admin-only.
  */
+import { describeWithRedis } from '../support/test-redis.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, errorCode, type TestGateway } from '../support/test-gateway.js';
 import { seedMovieTweetings } from './fixtures.js';
 
-describe('jobs API (embedded mode)', () => {
+describeWithRedis('jobs API (embedded mode)', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await createTestGateway('sqlite', { RECGATE_META_POLICY: 'off' });

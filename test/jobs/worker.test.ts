@@ -3,6 +3,7 @@
  * afterwards: bad payloads fail at once without retries and say why; a worker killed with
  * SIGKILL mid-training costs a retry on another worker and never a partial artifact.
  */
+import { describeWithRedis } from '../support/test-redis.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -35,7 +36,7 @@ function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-describe('train workers on Redis', () => {
+describeWithRedis('train workers on Redis', () => {
   let database: TestDatabase;
   let names: ReturnType<typeof uniquePrefix>;
   let env: NodeJS.ProcessEnv;

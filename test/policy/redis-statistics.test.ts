@@ -1,3 +1,4 @@
+import { describeWithRedis } from '../support/test-redis.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetaPolicy, RedisStatistics, defaultMetaPolicyConfig, type ContextFeatures } from '../../src/policy/index.js';
@@ -16,7 +17,7 @@ function policyOn(prefix: string): MetaPolicy {
   return new MetaPolicy(defaultMetaPolicyConfig({ redisPrefix: prefix }), store);
 }
 
-describe('meta-policy statistics in Redis', () => {
+describeWithRedis('meta-policy statistics in Redis', () => {
   it('two policies updating concurrently lose no update', async () => {
     const prefix = `test:meta-policy:${randomUUID()}`;
     const a = policyOn(prefix);

@@ -1,3 +1,4 @@
+import { describeWithRedis } from '../support/test-redis.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -9,7 +10,7 @@ import { ITEMS } from './policy-gateway.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-describe('two gateways sharing Redis', () => {
+describeWithRedis('two gateways sharing Redis', () => {
   const prefix = `test:meta-policy:${randomUUID()}`;
   let database: TestDatabase;
   let gateways: Gateway[] = [];
