@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
 import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from '../policy/policy-config.js';
+import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 const optionalString = z
@@ -71,6 +72,8 @@ const envSchema = z.object({
   RECGATE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('recgate'),
   /** Feedback from one user within this window becomes one adapt job, ms. @default 250 */
   RECGATE_ADAPT_DEBOUNCE_MS: number(z.number().int().min(0)).default(250),
+  /** Retraining per strategy, run by workers: `<strategy>=<cron>` or `<strategy>=every:<n><ms|s|m|h|d>`, comma-separated. @default none */
+  RECGATE_TRAIN_SCHEDULE: z.string().default(''),
   /** The meta-policy's variables (src/policy/policy-config.ts). */
   ...META_POLICY_ENV,
 });
@@ -100,6 +103,8 @@ export interface Config {
   readonly modelPollSeconds: number;
   readonly queuePrefix: string;
   readonly adaptDebounceMs: number;
+  /** Scheduled retraining per strategy (BullMQ job schedulers, registered by workers). */
+  readonly trainSchedules: readonly TrainSchedule[];
   /** Which strategy serves each request, and how it learns (src/policy/). */
   readonly metaPolicy: MetaPolicyConfig;
 }
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelPollSeconds: e.RECGATE_MODEL_POLL_SECONDS,
     queuePrefix: e.RECGATE_QUEUE_PREFIX,
     adaptDebounceMs: e.RECGATE_ADAPT_DEBOUNCE_MS,
+    trainSchedules: Object.freeze(parseTrainSchedules(e.RECGATE_TRAIN_SCHEDULE)),
     metaPolicy: metaPolicyConfig(e),
     trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });

@@ -93,6 +93,12 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
       log.warn('subscribing to promotions failed; polling only', { error: String(error) }),
     );
   } else {
+    if (config.trainSchedules.length > 0) {
+      // A timer here would run once per gateway; schedules are the workers' job (one per cluster).
+      log.warn('RECGATE_TRAIN_SCHEDULE is ignored without REDIS_URL: scheduled training needs Redis and `npx recgate worker`', {
+        strategies: config.trainSchedules.map((s) => s.strategy),
+      });
+    }
     jobs = new EmbeddedJobRunner({
       db,
       registry,

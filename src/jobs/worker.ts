@@ -4,10 +4,10 @@
  * a model trains; a worker killed mid-training leaves a stalled job that another worker
  * retries, and nothing half-written (artifacts are stored only once training finished).
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
-import { isRecgateError, type ErrorCode } from '../errors.js';
+import { isRecgateError, rgError, type ErrorCode } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { jobCancelChannel, publishPromotion } from '../models/promotion-channel.js';
 import { runInChildProcess } from './forked-processor.js';
@@ -15,6 +15,7 @@ import { JOB_QUEUES, parseJobPayload, type JobQueueName } from './job-definition
 import { createRedisConnection, requireRedisUrl } from './redis-connection.js';
 import { commitTrainJob, type FitOutcome, type TrainJobResult } from './processors/train-processor.js';
 import { openProcessorDeps } from './processor-deps.js';
+import { syncTrainSchedules } from './train-schedules.js';
 
 /** Failures that fail the same way on every attempt: retrying would only waste a worker. */
 const UNRECOVERABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -65,6 +66,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   // The worker itself stores what its children fitted: it holds the job's lock, so a worker
   // that dies before this point has written nothing.
   const deps = await openProcessorDeps(config);
+  const unknown = config.trainSchedules.find((s) => !deps.registry.has(s.strategy));
+  if (unknown) {
+    await deps.close();
+    connection.disconnect();
+    publisher.disconnect();
+    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_TRAIN_SCHEDULE names unknown strategy "${unknown.strategy}" (known: ${deps.registry.names().join(', ')})` });
+  }
 
   const processor = (queue: JobQueueName) => async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
     try {
@@ -106,6 +114,23 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     workers.set(queue, worker);
   }
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+  // Every train worker registers the schedules; upserts by a stable id make that idempotent.
+  // Again after each reconnect: a Redis that restarted without its data has lost them.
+  const registerSchedules = async (): Promise<void> => {
+    if (!queues.includes('train')) return;
+    const trainQueue = new Queue('train', { connection, prefix: config.queuePrefix });
+    try {
+      const schedules = await syncTrainSchedules(trainQueue, config.trainSchedules);
+      if (schedules.length > 0) log.info('train schedules registered', { schedules: schedules.map((s) => `${s.strategy}=${s.pattern ?? `every ${s.everyMs} ms`}`) });
+    } finally {
+      await trainQueue.close();
+    }
+  };
+  await registerSchedules();
+  const onReconnect = (): void => {
+    registerSchedules().catch((error: unknown) => log.warn('registering train schedules failed', { error: String(error) }));
+  };
+  connection.on('ready', onReconnect);
   const cancels: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker-cancels' });
   cancels.on('error', () => {}); // the other connections report outages
   cancels.on('message', (_channel: string, jobId: string) => {
@@ -116,6 +141,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   return {
     workers,
     async close() {
+      connection.off('ready', onReconnect);
       await Promise.all([...workers.values()].map((w) => w.close()));
       await deps.close();
       connection.disconnect();
