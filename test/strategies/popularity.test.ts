@@ -48,6 +48,17 @@ describe('popularity', () => {
     expect(ask({ now: T0 + 1000 * H })[0]!.explanation).toBe('popular');
   });
 
+  it('says "this week" only for items whose own signal is recent', async () => {
+    // Half-life 100 h. a: 50 clicks 800 h (8 half-lives) ago, worth 50 / 256 = 0.2 now; b: 1 click now.
+    const old = Array.from({ length: 50 }, (_, i) => at(`u${i}`, 'a', 0));
+    const { ask } = await trained([...old, at('x', 'b', 800)], 100);
+    const slate = ask({ now: T0 + 800 * H, k: 2 });
+    expect(slate.map((s) => [s.itemId, s.explanation])).toEqual([
+      ['b', 'popular this week'],
+      ['a', 'popular'],
+    ]);
+  });
+
   it('ignores non-positive signals and moves an item up as feedback arrives', async () => {
     const { ask, model } = await trained([at('u', 'a', 0), at('u', 'a', 0), at('u', 'b', 0, -1), at('u', 'c', 0, 0)]);
     expect(ask()[0]!.itemId).toBe('a');

@@ -134,9 +134,10 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
     // data stopped a while ago they stay readable, and the ranking is the same either way.
     const toLatest = 2 ** ((model.anchor - model.latest) / model.halfLifeMs);
     const wanted = request.filter.categories;
-    // "this week" only while the signal is fresh; popularity from long ago is just "popular".
-    const fresh = request.now - model.latest <= 2 * model.halfLifeMs;
-    const phrase = fresh ? popularityWindowPhrase(model.halfLifeMs / HOUR_MS) : '';
+    // "this week" only for an item whose own signal, decayed to now, is still worth at least
+    // one full-weight interaction; popularity from long ago is just "popular".
+    const toNow = 2 ** ((model.anchor - Math.max(request.now, model.anchor)) / model.halfLifeMs);
+    const phrase = popularityWindowPhrase(model.halfLifeMs / HOUR_MS);
     for (const itemId of model.ranked) {
       if (request.exclude.has(itemId) || !request.catalog.matches(itemId, request.filter)) continue;
       const item = request.catalog.get(itemId)!;
@@ -144,7 +145,7 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
       out.push({
         itemId,
         score: (model.scores.get(itemId) ?? 0) * toLatest,
-        explanation: category ? `popular in ${category}${phrase}` : `popular${phrase}`,
+        explanation: `popular${category ? ` in ${category}` : ''}${(model.scores.get(itemId) ?? 0) * toNow >= 1 ? phrase : ''}`,
       });
       if (out.length >= request.k) return out;
     }
