@@ -2,10 +2,12 @@
  * CSV files with a header line: the header is checked when the import opens (a wrong file
  * fails before anything is read or written), data lines come out as records keyed by column.
  */
+import type { z } from 'zod';
 import { rgError } from '../errors.js';
+import { validateFields } from './field-schemas.js';
 import { splitCsvLine } from './csv-line.js';
 import { readLines } from './line-reader.js';
-import type { ByteProgress, RowSource } from './rows.js';
+import { badRow, goodRow, type ByteProgress, type ParsedRow, type RowSource } from './rows.js';
 
 export interface CsvColumns<C extends string> {
   /** Column name -> index in each line. Optional columns that are absent are missing. */
@@ -79,5 +81,26 @@ export async function* readCsvRecords<C extends string>(
     const values: Partial<Record<C, string>> = {};
     for (const [name, i] of entries) values[name] = split.fields[i]!;
     yield { ok: true, source, values };
+  }
+}
+
+/**
+ * Data lines validated with a zod schema and mapped to rows: a malformed line or a field the
+ * schema rejects becomes a bad row with its file and line, everything else `toRow(value)`.
+ */
+export async function* validatedCsvRows<C extends string, S extends z.ZodType, T>(
+  file: string,
+  columns: CsvColumns<C>,
+  schema: S,
+  toRow: (value: z.output<S>) => T,
+  progress?: ByteProgress,
+): AsyncGenerator<ParsedRow<T>> {
+  for await (const record of readCsvRecords(file, columns, progress)) {
+    if (!record.ok) {
+      yield badRow(record.source, record.reason);
+      continue;
+    }
+    const parsed = validateFields(schema, record.values);
+    yield parsed.ok ? goodRow(record.source, toRow(parsed.value)) : badRow(record.source, parsed.reason);
   }
 }

@@ -6,15 +6,14 @@
  */
 import { z } from 'zod';
 import { FEEDBACK_TYPES } from '../../interactions/feedback-type.js';
-import { readCsvHeader, readCsvRecords, type CsvColumns } from '../csv-records.js';
+import { readCsvHeader, validatedCsvRows, type CsvColumns } from '../csv-records.js';
 import {
   externalIdSchema,
   numberTextSchema,
   splitCategories,
   timestampTextSchema,
-  validateFields,
 } from '../field-schemas.js';
-import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import { type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
 import { requireFile } from '../source-files.js';
 
 const interactionSchema = z.object({
@@ -59,48 +58,24 @@ export const csvFormat: ImportFormat = {
       interactionBytes: interactionsFile.bytes,
       async *items(): AsyncGenerator<ParsedRow<ItemRow>> {
         if (itemsFile === null || itemColumns === null) return;
-        for await (const record of readCsvRecords(itemsFile.path, itemColumns)) {
-          if (!record.ok) {
-            yield badRow(record.source, record.reason);
-            continue;
-          }
-          const parsed = validateFields(itemSchema, record.values);
-          if (!parsed.ok) {
-            yield badRow(record.source, parsed.reason);
-            continue;
-          }
-          const v = parsed.value;
-          yield goodRow(record.source, {
-            externalId: v.item,
-            title: v.title === undefined || v.title === '' ? v.item : v.title,
-            description: v.description ?? '',
-            categories: v.categories === undefined ? null : splitCategories(v.categories),
-            attributes: {},
-          });
-        }
+        yield* validatedCsvRows(itemsFile.path, itemColumns, itemSchema, (v) => ({
+          externalId: v.item,
+          title: v.title === undefined || v.title === '' ? v.item : v.title,
+          description: v.description ?? '',
+          categories: v.categories === undefined ? null : splitCategories(v.categories),
+          attributes: {},
+        }));
       },
       async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
-        for await (const record of readCsvRecords(interactionsFile.path, columns, progress)) {
-          if (!record.ok) {
-            yield badRow(record.source, record.reason);
-            continue;
-          }
-          const parsed = validateFields(interactionSchema, record.values);
-          if (!parsed.ok) {
-            yield badRow(record.source, parsed.reason);
-            continue;
-          }
-          const v = parsed.value;
-          yield goodRow(record.source, {
-            userId: v.user,
-            itemId: v.item,
-            type: v.type,
-            value: v.value,
-            occurredAt: v.ts,
-            userAttributes: null,
-            details: {},
-          });
-        }
+        yield* validatedCsvRows(interactionsFile.path, columns, interactionSchema, (v) => ({
+          userId: v.user,
+          itemId: v.item,
+          type: v.type,
+          value: v.value,
+          occurredAt: v.ts,
+          userAttributes: null,
+          details: {},
+        }), progress);
       },
     };
   },

@@ -5,15 +5,14 @@
  * value is the quantity; the customer's country becomes a user attribute.
  */
 import { z } from 'zod';
-import { readCsvHeader, readCsvRecords } from '../csv-records.js';
+import { readCsvHeader, validatedCsvRows } from '../csv-records.js';
 import {
   externalIdSchema,
   numberTextSchema,
   positiveIntegerTextSchema,
   unixSecondsSchema,
-  validateFields,
 } from '../field-schemas.js';
-import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import { type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
 import { requireDirectoryFiles } from '../source-files.js';
 
 const PURCHASE_COLUMNS = [
@@ -57,49 +56,25 @@ export const onlineRetailFormat: ImportFormat = {
       files: [purchasesFile, itemsFile],
       interactionBytes: files['purchases.csv.gz'].bytes,
       async *items(): AsyncGenerator<ParsedRow<ItemRow>> {
-        for await (const record of readCsvRecords(itemsFile, itemColumns)) {
-          if (!record.ok) {
-            yield badRow(record.source, record.reason);
-            continue;
-          }
-          const parsed = validateFields(itemSchema, record.values);
-          if (!parsed.ok) {
-            yield badRow(record.source, parsed.reason);
-            continue;
-          }
-          const { stock_code, description } = parsed.value;
-          yield goodRow(record.source, {
-            externalId: stock_code,
-            // 112 stock codes never had a description; the code is the best name there is.
-            title: description === '' ? stock_code : description,
-            description: '',
-            categories: null,
-            attributes: {},
-          });
-        }
+        yield* validatedCsvRows(itemsFile, itemColumns, itemSchema, ({ stock_code, description }) => ({
+          externalId: stock_code,
+          // 112 stock codes never had a description; the code is the best name there is.
+          title: description === '' ? stock_code : description,
+          description: '',
+          categories: null,
+          attributes: {},
+        }));
       },
       async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
-        for await (const record of readCsvRecords(purchasesFile, purchaseColumns, progress)) {
-          if (!record.ok) {
-            yield badRow(record.source, record.reason);
-            continue;
-          }
-          const parsed = validateFields(purchaseSchema, record.values);
-          if (!parsed.ok) {
-            yield badRow(record.source, parsed.reason);
-            continue;
-          }
-          const p = parsed.value;
-          yield goodRow(record.source, {
-            userId: p.customer_id,
-            itemId: p.stock_code,
-            type: 'purchase',
-            value: p.quantity,
-            occurredAt: p.ts_unix_utc,
-            userAttributes: p.country === '' ? null : { country: p.country },
-            details: { invoice: p.invoice_no, unitPriceGbp: p.unit_price_gbp },
-          });
-        }
+        yield* validatedCsvRows(purchasesFile, purchaseColumns, purchaseSchema, (p) => ({
+          userId: p.customer_id,
+          itemId: p.stock_code,
+          type: 'purchase',
+          value: p.quantity,
+          occurredAt: p.ts_unix_utc,
+          userAttributes: p.country === '' ? null : { country: p.country },
+          details: { invoice: p.invoice_no, unitPriceGbp: p.unit_price_gbp },
+        }), progress);
       },
     };
   },
