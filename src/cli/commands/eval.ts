@@ -5,39 +5,19 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { rgError } from '../../errors.js';
+import { parseCommandOptions, wholeNumberOption } from '../command-options.js';
 import type { EvaluationProgress } from '../../evaluation/offline/evaluate-strategies.js';
 import type { InteractionRecord } from '../../strategies/contract.js';
 import type { ProgressBar } from '../progress-bar.js';
 
-const wholeNumber = (flag: string, schema: z.ZodNumber) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, { error: `${flag} must be a whole number` })
-    .transform(Number)
-    .pipe(schema);
-
 const optionsSchema = z.object({
   strategy: z.string().trim().min(1, { error: 'name at least one strategy' }),
   protocol: z.string(),
-  k: wholeNumber('--k', z.number().int().min(1).max(1000)),
-  seed: wholeNumber('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
-  minInteractions: wholeNumber('--min-interactions', z.number().int().min(1)),
+  k: wholeNumberOption('--k', z.number().int().min(1).max(1000)),
+  seed: wholeNumberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
+  minInteractions: wholeNumberOption('--min-interactions', z.number().int().min(1)),
   json: z.string().min(1).optional(),
 });
-
-const FLAGS: Record<string, string> = { minInteractions: '--min-interactions' };
-
-function parseOptions(raw: Record<string, unknown>): z.output<typeof optionsSchema> {
-  const parsed = optionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = String(issue.path[0] ?? 'options');
-    throw rgError('RG_ERR_INVALID_INPUT', { path: FLAGS[key] ?? `--${key}`, reason: issue.message });
-  }
-  return parsed.data;
-}
 
 /** One bar per strategy and phase; a new phase closes the previous bar. */
 function progressBars(create: (label: string, total: number) => ProgressBar) {
@@ -71,7 +51,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--min-interactions <n>', 'users need at least this many distinct positively-interacted items', '4')
     .option('--json <file>', 'also write the full results as JSON to this file')
     .action(async (raw: Record<string, unknown>) => {
-      const options = parseOptions(raw);
+      const options = parseCommandOptions(optionsSchema, raw);
       const { parseEvalProtocol, evaluateStrategies, describeSplit, formatEvaluationTable } = await import(
         '../../evaluation/offline/index.js'
       );

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
+import { parseCommandOptions } from '../command-options.js';
 
 const optionsSchema = z.object({
   format: z.enum(['jsonl', 'csv']),
@@ -23,12 +24,7 @@ export function registerExportCommand(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (what: string, raw: Record<string, unknown>) => {
       if (what !== 'impressions') throw rgError('RG_ERR_INVALID_INPUT', { path: '<what>', reason: `"${what}" cannot be exported; use impressions` });
-      const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw rgError('RG_ERR_INVALID_INPUT', { path: `--${String(issue.path[0] ?? 'options')}`, reason: issue.message });
-      }
-      const options = parsed.data;
+      const options = parseCommandOptions(optionsSchema, raw);
       const [{ withDatabase }, { readImpressions, formatImpressions }] = await Promise.all([import('../with-database.js'), import('../../policy/impression-export.js')]);
       const out = options.out ? createWriteStream(options.out) : null;
       if (out) {

@@ -5,28 +5,18 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { rgError } from '../../errors.js';
+import { parseCommandOptions, wholeNumberOption } from '../command-options.js';
 import type { BadRow } from '../../import/rows.js';
 import type { ProgressBar } from '../progress-bar.js';
 
 const SHOWN_BAD_ROWS = 20;
 
-const wholeNumber = (flag: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { error: `${flag} must be a whole number` })
-    .transform(Number)
-    .pipe(z.number().int().min(min, { error: `${flag} must be at least ${min}` }).max(max, { error: `${flag} must be at most ${max}` }));
-
 const optionsSchema = z.object({
   items: z.string().min(1).optional(),
   strict: z.boolean().default(false),
-  batchSize: wholeNumber('--batch-size', 1, 100_000).default(5000),
-  limit: wholeNumber('--limit', 0, Number.MAX_SAFE_INTEGER).optional(),
+  batchSize: wholeNumberOption('--batch-size', z.number().min(1, { error: '--batch-size must be at least 1' }).max(100_000, { error: '--batch-size must be at most 100000' })).default(5000),
+  limit: wholeNumberOption('--limit', z.number().min(0, { error: '--limit must be at least 0' })).optional(),
 });
-
-const FLAGS: Record<string, string> = { batchSize: '--batch-size' };
 
 interface RawOptions {
   items?: string;
@@ -46,13 +36,7 @@ export function registerImportCommand(program: Command): void {
     .option('--batch-size <n>', 'rows per transaction', '5000')
     .option('--limit <n>', 'read at most the first n lines of the interactions file')
     .action(async (format: string, path: string, raw: RawOptions) => {
-      const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const key = String(issue.path[0] ?? 'options');
-        throw rgError('RG_ERR_INVALID_INPUT', { path: FLAGS[key] ?? `--${key}`, reason: issue.message });
-      }
-      const options = parsed.data;
+      const options = parseCommandOptions(optionsSchema, raw);
       const { openImportSource, importSource, formatImportSummary, formatBadRows } = await import('../../import/index.js');
       const source = await openImportSource(format, path, { itemsFile: options.items });
 

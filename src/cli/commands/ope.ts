@@ -7,44 +7,22 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
-
-const number = (flag: string, schema: z.ZodNumber) =>
-  z
-    .string()
-    .trim()
-    .min(1, { error: `${flag} needs a value` })
-    .transform(Number)
-    .pipe(schema.refine(Number.isFinite, { error: `${flag} must be a finite number` }));
+import { numberOption, parseCommandOptions } from '../command-options.js';
 
 const optionsSchema = z.object({
   target: z.string().trim().min(1),
   log: z.string().trim().min(1),
   json: z.string().min(1).optional(),
-  bootstrap: number('--bootstrap', z.number().int().min(10).max(1_000_000)),
-  seed: number('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
-  clip: number('--clip', z.number().positive()),
-  confidence: number('--confidence', z.number().gt(0).lt(1)),
-  switchThreshold: number('--switch-threshold', z.number().positive()),
-  shrinkage: number('--shrinkage', z.number().min(0)),
+  bootstrap: numberOption('--bootstrap', z.number().int().min(10).max(1_000_000)),
+  seed: numberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
+  clip: numberOption('--clip', z.number().positive()),
+  confidence: numberOption('--confidence', z.number().gt(0).lt(1)),
+  switchThreshold: numberOption('--switch-threshold', z.number().positive()),
+  shrinkage: numberOption('--shrinkage', z.number().min(0)),
   rewardModel: z.enum(['logistic', 'empirical']),
-  folds: number('--folds', z.number().int().min(1).max(20)),
-  limit: number('--limit', z.number().int().min(1)).optional(),
+  folds: numberOption('--folds', z.number().int().min(1).max(20)),
+  limit: numberOption('--limit', z.number().int().min(1)).optional(),
 });
-
-const FLAGS: Record<string, string> = {
-  switchThreshold: '--switch-threshold',
-  rewardModel: '--reward-model',
-};
-
-function parseOptions(raw: Record<string, unknown>): z.output<typeof optionsSchema> {
-  const parsed = optionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = String(issue.path[0] ?? 'options');
-    throw rgError('RG_ERR_INVALID_INPUT', { path: FLAGS[key] ?? `--${key}`, reason: issue.message });
-  }
-  return parsed.data;
-}
 
 export function registerOpeCommand(program: Command): void {
   program
@@ -63,7 +41,7 @@ export function registerOpeCommand(program: Command): void {
     .option('--folds <k>', 'cross-fitting folds of the reward model (1 = none)', '3')
     .option('--limit <n>', 'read only the first n rounds of the log')
     .action(async (raw: Record<string, unknown>) => {
-      const options = parseOptions(raw);
+      const options = parseCommandOptions(optionsSchema, raw);
       const { resolveFeedbackSource, parseTargetPolicySpec, resolveTargetPolicy, evaluateOffPolicy, formatOffPolicyReport } =
         await import('../../evaluation/off-policy/index.js');
       type Providers = { log: Parameters<typeof resolveFeedbackSource>[1]; target: Parameters<typeof resolveTargetPolicy>[2] };
