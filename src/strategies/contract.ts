@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 
 /** The contract version this recgate implements. Plugins declare a semver range of it. */
-export const STRATEGY_CONTRACT_VERSION = '1.0.0';
+export const STRATEGY_CONTRACT_VERSION = '1.1.0';
 
 // ---------------------------------------------------------------------------------------
 // Data the host hands to strategies
@@ -156,6 +156,12 @@ export interface RecommendRequest {
   readonly catalog: CatalogView;
   /** Request time, ms epoch. */
   readonly now: number;
+  /**
+   * What this strategy's `adapt` last produced for this user with the model version being
+   * served, if anything (the host stores it and hands it back). Absent or null: not adapted
+   * yet; the strategy serves from `user.history` alone.
+   */
+  readonly adapted?: AdaptedUserState | null;
 }
 
 export interface ScoredItem {
@@ -164,6 +170,19 @@ export interface ScoredItem {
   readonly score: number;
   /** Why this item, in words a user may see ("popular in Drama this week"). */
   readonly explanation: string;
+}
+
+/**
+ * Per-user state produced by `adapt`, serialisable like an artifact: the host encodes it with
+ * the artifact codec and keeps it where every gateway reads it (Redis; in memory without it),
+ * tagged with the model version it was made for. Keep it small: it is read on every request.
+ */
+export type AdaptedUserState = Artifact;
+
+export interface AdaptContext {
+  readonly catalog: CatalogView;
+  /** Adaptation time, ms epoch. */
+  readonly now: number;
 }
 
 export interface LoadContext<P> {
@@ -192,13 +211,20 @@ export interface StrategyDefinition<P = unknown, M = unknown> {
   recommend(model: M, request: RecommendRequest): Promise<readonly ScoredItem[]> | readonly ScoredItem[];
   /** Feedback that just arrived, for strategies that update online. @default no-op */
   observe(model: M, interaction: InteractionRecord): void;
-  /** Fast per-user adaptation from that user's recent history. @default no-op */
-  adapt(model: M, user: UserState): Promise<void> | void;
+  /**
+   * Fast per-user adaptation from that user's history, run by a background job after the
+   * user's feedback. Returns state the host hands back in `RecommendRequest.adapted` for this
+   * model version, or null for nothing to keep. Must not change `model` (every user shares it).
+   * @default returns null
+   */
+  adapt(model: M, user: UserState, ctx: AdaptContext): Promise<AdaptedUserState | null> | AdaptedUserState | null;
   /** Free tensors or other resources of a model being unloaded. @default no-op */
   dispose(model: M): void;
+  /** True when the strategy defines `adapt`: the host runs adaptation only for these. */
+  readonly adapts: boolean;
 }
 
-export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description'> &
+export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'> &
   Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description'>>;
 
 /**
@@ -209,9 +235,10 @@ export function defineStrategy<P, M>(input: StrategyInput<P, M>): StrategyDefini
   return Object.freeze({
     description: '',
     observe: () => {},
-    adapt: () => {},
+    adapt: () => null,
     dispose: () => {},
     ...input,
+    adapts: input.adapt !== undefined,
   });
 }
 

@@ -212,9 +212,9 @@ export function runStrategyConformance(definition: AnyStrategy, options: Conform
       await h.withModel(artifact, async (model) => {
         const newcomer = newcomerLike(data.probeUsers[0]!, 'conformance-online');
         for (const r of newcomer.history) definition.observe(model, { ...r, occurredAt: data.now });
-        await definition.adapt(model, newcomer);
         for (const user of [newcomer, ...data.probeUsers.slice(0, 3)]) {
-          const request = requestFor(data, user, k);
+          const adapted = await definition.adapt(model, user, { catalog: data.catalog, now: data.now });
+          const request = { ...requestFor(data, user, k), adapted };
           expectValidSlate(await h.recommend(model, request), request, 'after observe/adapt');
         }
       });

@@ -194,6 +194,9 @@ async function evaluateOne(
         attributes: {},
         history: historyLength === 0 ? [] : c.history.slice(-historyLength),
       };
+      const start = performance.now();
+      // As serving would see it once the user's adapt job has run on this history.
+      const adapted = definition.adapts ? await definition.adapt(model, user, { catalog, now: split.now }) : null;
       const request: RecommendRequest = {
         user,
         k,
@@ -203,9 +206,8 @@ async function evaluateOne(
         surface: 'offline-evaluation',
         catalog,
         now: split.now,
+        adapted,
       };
-      const start = performance.now();
-      await definition.adapt(model, user);
       const recommended = await definition.recommend(model, request);
       latencies[i] = performance.now() - start;
 
