@@ -28,6 +28,11 @@ import { trainStrategy } from './jobs/train-strategy.js';
 import { startJobRuntime } from './jobs/job-runtime.js';
 import { buildSchema, type GraphQLContext } from './schema/index.js';
 import { startMetaPolicy } from './policy/meta-policy-runtime.js';
+import { AdaptRequests } from './adaptation/adapt-requests.js';
+import { adaptUser } from './adaptation/adapt-user.js';
+import type { AdaptedStateStore } from './adaptation/adapted-state-store.js';
+import { InMemoryAdaptedStateStore } from './adaptation/in-memory-adapted-state-store.js';
+import { RedisAdaptedStateStore } from './adaptation/redis-adapted-state-store.js';
 
 export interface GatewayOptions {
   /** Use this database instead of opening `config.databaseUrl` (the caller closes it). */
@@ -69,7 +74,20 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 
   const metaPolicy = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
 
-  const jobRuntime = await startJobRuntime({ config, db, registry, models, catalog: () => catalogCache.view, log });
+  const users = new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength);
+  // Shared by every gateway and worker with Redis; this process's own without (embedded mode).
+  const adaptedStates: AdaptedStateStore = config.redisUrl
+    ? new RedisAdaptedStateStore({ redisUrl: config.redisUrl, prefix: config.queuePrefix, ttlSeconds: config.adaptedStateTtlSeconds, log })
+    : new InMemoryAdaptedStateStore();
+  const jobRuntime = await startJobRuntime({
+    config,
+    db,
+    registry,
+    models,
+    catalog: () => catalogCache.view,
+    log,
+    adapt: (userId) => adaptUser({ users, models, catalog: () => catalogCache.view, store: adaptedStates, log }, userId),
+  });
 
   const services: GatewayServices = {
     db,
@@ -84,10 +102,18 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     metaPolicy,
     catalog: new CatalogService({ db, cache: catalogCache, impressions }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users: new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength), models, impressions, log, policy: metaPolicy?.policy },
+      { catalog: catalogCache, users, models, impressions, log, policy: metaPolicy?.policy, adaptations: adaptedStates },
       { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
     ),
-    feedback: new FeedbackService({ db, impressions, models, signalPolicy: config.signalPolicy, rewards: metaPolicy?.rewards, log }),
+    feedback: new FeedbackService({
+      db,
+      impressions,
+      models,
+      signalPolicy: config.signalPolicy,
+      rewards: metaPolicy?.rewards,
+      adaptation: new AdaptRequests({ jobs: jobRuntime.jobs, models, log }),
+      log,
+    }),
   };
 
   const interactions = dbInteractionReader(db, config.signalPolicy);
@@ -161,6 +187,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       if (timer) clearInterval(timer);
       await jobRuntime.close();
       await startupTraining;
+      await adaptedStates.close();
       await impressions.close();
       await metaPolicy?.close();
       models.close();

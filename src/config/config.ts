@@ -72,6 +72,8 @@ const envSchema = z.object({
   RECGATE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('recgate'),
   /** Feedback from one user within this window becomes one adapt job, ms. @default 250 */
   RECGATE_ADAPT_DEBOUNCE_MS: number(z.number().int().min(0)).default(250),
+  /** A user's adapted state expires this long after their last adaptation, seconds. @default 2592000 (30 days) */
+  RECGATE_ADAPTED_STATE_TTL_SECONDS: number(z.number().int().positive()).default(30 * 24 * 3600),
   /** Retraining per strategy, run by workers: `<strategy>=<cron>` or `<strategy>=every:<n><ms|s|m|h|d>`, comma-separated. @default none */
   RECGATE_TRAIN_SCHEDULE: z.string().default(''),
   /** The meta-policy's variables (src/policy/policy-config.ts). */
@@ -103,6 +105,8 @@ export interface Config {
   readonly modelPollSeconds: number;
   readonly queuePrefix: string;
   readonly adaptDebounceMs: number;
+  /** How long a user's adapted state is kept in Redis after their last adaptation, seconds. */
+  readonly adaptedStateTtlSeconds: number;
   /** Scheduled retraining per strategy (BullMQ job schedulers, registered by workers). */
   readonly trainSchedules: readonly TrainSchedule[];
   /** Which strategy serves each request, and how it learns (src/policy/). */
@@ -182,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelPollSeconds: e.RECGATE_MODEL_POLL_SECONDS,
     queuePrefix: e.RECGATE_QUEUE_PREFIX,
     adaptDebounceMs: e.RECGATE_ADAPT_DEBOUNCE_MS,
+    adaptedStateTtlSeconds: e.RECGATE_ADAPTED_STATE_TTL_SECONDS,
     trainSchedules: Object.freeze(parseTrainSchedules(e.RECGATE_TRAIN_SCHEDULE)),
     metaPolicy: metaPolicyConfig(e),
     trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),

@@ -94,6 +94,10 @@ export class BullJobService implements JobService {
     return this.#call(async () => toView(queue, (await this.queues.add(queue, payload)) as Job));
   }
 
+  async requestAdapt(userId: string): Promise<void> {
+    await this.#call(() => this.queues.addAdapt(userId));
+  }
+
   get(id: string): Promise<JobView | null> {
     return this.#call(async () => {
       for (const queue of JOB_QUEUES) {

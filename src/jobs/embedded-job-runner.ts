@@ -1,11 +1,13 @@
 /**
  * Embedded mode (no REDIS_URL): the same processors run inside the gateway, one job at a
  * time, with the same progress reporting, so `npx recgate demo` needs no Redis. Jobs live
- * in memory only (the most recent ones are kept for the API).
+ * in memory only (the most recent ones are kept for the API). Adapt jobs have a lane of
+ * their own, so a user's adaptation (milliseconds) never waits behind a model's training.
  */
 import { randomUUID } from 'node:crypto';
 import { isRecgateError } from '../errors.js';
 import type { Logger } from '../strategies/contract.js';
+import type { AdaptJobResult } from '../adaptation/adapt-user.js';
 import { parseJobPayload, type JobPayloadInputs, type JobPayloads, type JobProgress, type JobQueueName } from './job-definitions.js';
 import type { JobService, JobView, ListJobsOptions } from './job-service.js';
 import { processEvaluateJob } from './processors/evaluate-processor.js';
@@ -19,14 +21,24 @@ interface EmbeddedJob {
   readonly controller: AbortController;
 }
 
+export interface EmbeddedJobRunnerDeps extends TrainProcessorDeps {
+  readonly log: Logger;
+  /** Adapts one user with this gateway's live models. @default none: adapt jobs adapt nothing */
+  readonly adapt?: (userId: string) => Promise<AdaptJobResult>;
+  /** @default 250 */
+  readonly adaptDebounceMs?: number;
+}
+
 export class EmbeddedJobRunner implements JobService {
   readonly mode = 'embedded' as const;
   readonly #jobs = new Map<string, EmbeddedJob>();
   readonly #listeners = new Map<string, Set<(job: JobView) => void>>();
   #chain: Promise<void> = Promise.resolve();
+  #adaptChain: Promise<void> = Promise.resolve();
+  readonly #adaptTimers = new Map<string, NodeJS.Timeout>();
   #closed = false;
 
-  constructor(private readonly deps: TrainProcessorDeps & { readonly log: Logger }) {}
+  constructor(private readonly deps: EmbeddedJobRunnerDeps) {}
 
   async enqueue<Q extends JobQueueName>(queue: Q, input: JobPayloadInputs[Q]): Promise<JobView> {
     const payload = parseJobPayload(queue, input);
@@ -47,13 +59,28 @@ export class EmbeddedJobRunner implements JobService {
     };
     this.#jobs.set(job.view.id, job);
     this.#prune();
-    this.#chain = this.#chain.then(() => this.#run(job, queue, payload));
+    if (queue === 'adapt') this.#adaptChain = this.#adaptChain.then(() => this.#run(job, queue, payload));
+    else this.#chain = this.#chain.then(() => this.#run(job, queue, payload));
     return job.view;
   }
 
-  /** Settles when every job enqueued so far has finished. */
-  idle(): Promise<void> {
-    return this.#chain;
+  /** Later feedback within the window pushes the job's start back, as BullMQ's debounce does. */
+  async requestAdapt(userId: string): Promise<void> {
+    if (this.#closed) return;
+    parseJobPayload('adapt', { userId });
+    const waiting = this.#adaptTimers.get(userId);
+    if (waiting) clearTimeout(waiting);
+    const timer = setTimeout(() => {
+      this.#adaptTimers.delete(userId);
+      this.enqueue('adapt', { userId }).catch((error: unknown) => this.deps.log.warn('adapt job could not start', { user: userId, error: String(error) }));
+    }, this.deps.adaptDebounceMs ?? 250);
+    timer.unref();
+    this.#adaptTimers.set(userId, timer);
+  }
+
+  /** Settles when every job enqueued so far has finished (adapt jobs still debouncing are not enqueued yet). */
+  async idle(): Promise<void> {
+    await Promise.all([this.#chain, this.#adaptChain]);
   }
 
   async get(id: string): Promise<JobView | null> {
@@ -110,13 +137,18 @@ export class EmbeddedJobRunner implements JobService {
           ? await processTrainJob(this.deps, payload as JobPayloads['train'], run)
           : queue === 'evaluate'
             ? await processEvaluateJob(this.deps, payload as JobPayloads['evaluate'], run)
-            : { userId: (payload as JobPayloads['adapt']).userId };
+            : await this.#adapt((payload as JobPayloads['adapt']).userId);
       this.#update(job, { state: 'completed', result, finishedAt: new Date() });
     } catch (error) {
       const reason = isRecgateError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       this.deps.log.warn('embedded job failed', { job: job.view.id, queue, reason });
       this.#update(job, { state: 'failed', failedReason: reason, finishedAt: new Date() });
     }
+  }
+
+  #adapt(userId: string): Promise<AdaptJobResult> {
+    if (this.deps.adapt) return this.deps.adapt(userId);
+    return Promise.resolve({ userId, adapted: [], unchanged: [], failed: [], historyThrough: null });
   }
 
   #prune(): void {
@@ -127,7 +159,9 @@ export class EmbeddedJobRunner implements JobService {
   /** Cancels the running job and fails the waiting ones, then waits for the chain to settle. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const timer of this.#adaptTimers.values()) clearTimeout(timer);
+    this.#adaptTimers.clear();
     for (const job of this.#jobs.values()) job.controller.abort();
-    await this.#chain;
+    await this.idle();
   }
 }

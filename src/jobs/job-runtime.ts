@@ -18,6 +18,7 @@ import { BullJobService } from './bull-job-service.js';
 import { EmbeddedJobRunner } from './embedded-job-runner.js';
 import { isFinished, jobUpdates, type JobService } from './job-service.js';
 import { createRedisConnection } from './redis-connection.js';
+import type { AdaptJobResult } from '../adaptation/adapt-user.js';
 
 export interface JobRuntime {
   readonly store: ModelStore;
@@ -39,6 +40,8 @@ export interface JobRuntimeDeps {
   readonly models: LiveModels;
   readonly catalog: () => CatalogView;
   readonly log: AppLogger;
+  /** Adapts one user with this gateway's models: embedded mode's adapt jobs (workers adapt with Redis). */
+  readonly adapt?: (userId: string) => Promise<AdaptJobResult>;
 }
 
 /** Logs a connection error once per outage, not once per reconnect attempt. */
@@ -106,6 +109,8 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
       signalPolicy: config.signalPolicy,
       promotionMetrics: config.promotionMetrics,
       onPromoted: () => reloader.sync(),
+      adapt: deps.adapt,
+      adaptDebounceMs: config.adaptDebounceMs,
       log,
     });
   }

@@ -31,6 +31,11 @@ export interface ListJobsOptions {
 export interface JobService {
   readonly mode: 'redis' | 'embedded';
   enqueue<Q extends JobQueueName>(queue: Q, payload: JobPayloadInputs[Q]): Promise<JobView>;
+  /**
+   * Asks for an adapt job for a user whose feedback just arrived: feedback of one user within
+   * the debounce window (RECGATE_ADAPT_DEBOUNCE_MS) becomes one job, started after it.
+   */
+  requestAdapt(userId: string): Promise<void>;
   get(id: string): Promise<JobView | null>;
   list(options?: ListJobsOptions): Promise<JobView[]>;
   /**

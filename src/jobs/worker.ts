@@ -16,6 +16,7 @@ import { createRedisConnection, requireRedisUrl } from './redis-connection.js';
 import { commitTrainJob, type FitOutcome, type TrainJobResult } from './processors/train-processor.js';
 import { openProcessorDeps } from './processor-deps.js';
 import { syncTrainSchedules } from './train-schedules.js';
+import { startWorkerAdaptation, type WorkerAdaptation } from '../adaptation/worker-adaptation.js';
 
 /** Failures that fail the same way on every attempt: retrying would only waste a worker. */
 const UNRECOVERABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -60,8 +61,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const connection: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker' });
   const publisher: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker-publisher' });
   for (const c of [connection, publisher]) c.on('error', (error: Error) => log.warn('redis connection error; reconnecting', { error: error.message }));
-  // No built-in strategy adapts per user yet, so by default the worker leaves that queue alone.
-  const queues = options.queues ?? JOB_QUEUES.filter((q) => q !== 'adapt');
+  const queues = options.queues ?? JOB_QUEUES;
   const env = options.env ?? process.env;
   // The worker itself stores what its children fitted: it holds the job's lock, so a worker
   // that dies before this point has written nothing.
@@ -73,6 +73,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     publisher.disconnect();
     throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_TRAIN_SCHEDULE names unknown strategy "${unknown.strategy}" (known: ${deps.registry.names().join(', ')})` });
   }
+  // Adapt jobs run here, not in a child: each is milliseconds, against models loaded once.
+  const adaptation: WorkerAdaptation | null = queues.includes('adapt')
+    ? await startWorkerAdaptation({ config, redisUrl, db: deps.db, registry: deps.registry, log })
+    : null;
 
   const processor = (queue: JobQueueName) => async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
     try {
@@ -80,11 +84,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
         job.updateProgress(progress).catch(() => {});
       };
       const run = { signal: signal ?? new AbortController().signal, onProgress };
-      if (queue === 'adapt') {
-        // Validated so a bad payload still fails at once; no strategy adapts per user yet.
-        const payload = parseJobPayload('adapt', job.data);
-        return { userId: payload.userId, adaptedStrategies: [] };
-      }
+      if (queue === 'adapt') return await adaptation!.adapt(parseJobPayload('adapt', job.data).userId);
       const payload = parseJobPayload(queue, job.data);
       const childResult = await runInChildProcess<unknown>(queue, payload, { ...run, env });
       if (queue !== 'train') return childResult;
@@ -143,6 +143,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     async close() {
       connection.off('ready', onReconnect);
       await Promise.all([...workers.values()].map((w) => w.close()));
+      await adaptation?.close();
       await deps.close();
       connection.disconnect();
       publisher.disconnect();

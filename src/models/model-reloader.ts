@@ -23,6 +23,8 @@ export interface ModelReloaderOptions {
   readonly log: Logger;
   /** Poll the store this often, seconds; 0 = never. @default 30 */
   readonly pollSeconds?: number;
+  /** Which strategies to load (a worker adapting users needs only those that adapt). @default every registered one */
+  readonly include?: (strategy: string) => boolean;
   /** Tells the other gateways of a promotion (Redis pub/sub). @default none: they poll */
   readonly publish?: (message: PromotionMessage) => Promise<void>;
 }
@@ -75,7 +77,7 @@ export class ModelReloader {
       return;
     }
     for (const [strategy, id] of live) {
-      if (!this.options.registry.has(strategy)) continue;
+      if (!this.options.registry.has(strategy) || this.options.include?.(strategy) === false) continue;
       if (this.options.models.get(strategy)?.version === id) continue;
       try {
         const version = await this.options.store.get(id);

@@ -1,5 +1,5 @@
 /** The `recommendations` query: a slate for one user. */
-import type { Slate, SlateItem } from '../serving/recommend-service.js';
+import type { Slate, SlateAdaptation, SlateItem } from '../serving/recommend-service.js';
 import { MAX_LIMIT } from '../serving/input-schemas.js';
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
@@ -13,6 +13,16 @@ const SlateItemRef = builder.objectRef<SlateItem>('SlateItem').implement({
   }),
 });
 
+const SlateAdaptationRef = builder.objectRef<SlateAdaptation>('SlateAdaptation').implement({
+  description:
+    "The serving strategy's adaptation to this user, made by an adapt job after the user's feedback. Feedback newer than historyThrough is already in the slate through the user's history; the adaptation catches up with it within a debounce window.",
+  fields: (t) => ({
+    adaptedAt: t.expose('adaptedAt', { type: 'DateTime' }),
+    historyThrough: t.expose('historyThrough', { type: 'DateTime', nullable: true, description: 'The newest interaction the adaptation saw.' }),
+    interactions: t.exposeInt('interactions', { description: "How many of the user's interactions it saw." }),
+  }),
+});
+
 const SlateRef = builder.objectRef<Slate>('Slate').implement({
   description: 'What was served: log feedback against its impressionId.',
   fields: (t) => ({
@@ -23,6 +33,12 @@ const SlateRef = builder.objectRef<Slate>('Slate').implement({
     modelVersion: t.exposeString('modelVersion', { nullable: true }),
     propensity: t.exposeFloat('propensity', { description: 'Probability with which the serving policy chose this strategy.' }),
     items: t.field({ type: [SlateItemRef], resolve: (s) => [...s.items] }),
+    adaptation: t.field({
+      type: SlateAdaptationRef,
+      nullable: true,
+      description: 'Null when the serving strategy does not adapt per user, or has not adapted to this user with the model version served.',
+      resolve: (s) => s.adaptation,
+    }),
   }),
 });
 

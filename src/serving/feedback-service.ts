@@ -2,7 +2,8 @@
  * recordFeedback / recordFeedbackBatch: validate everything, then store everything in one
  * transaction, or nothing. An idempotency key stores feedback exactly once: the same key
  * with the same feedback is answered with what was stored; with different feedback it is a
- * conflict. Stored feedback reaches the live models at once (popularity moves immediately).
+ * conflict. Stored feedback reaches the live models at once (popularity moves immediately),
+ * and asks for an adapt job for its user (strategies that adapt per user).
  */
 import { rgError } from '../errors.js';
 import type { Database } from '../db/index.js';
@@ -14,6 +15,7 @@ import type { ImpressionLog } from './impression-log.js';
 import type { LiveModels } from './live-models.js';
 import type { RewardAttribution } from '../policy/reward-attribution.js';
 import type { Logger } from '../strategies/contract.js';
+import type { AdaptRequests } from '../adaptation/adapt-requests.js';
 
 export interface StoredFeedback {
   readonly id: number;
@@ -56,6 +58,8 @@ export class FeedbackService {
       readonly signalPolicy: SignalPolicy;
       /** Feedback naming an impression rewards the meta-policy at once. */
       readonly rewards?: RewardAttribution | null;
+      /** Stored feedback asks for an adapt job for its user. */
+      readonly adaptation?: AdaptRequests | null;
       readonly log?: Logger;
     },
   ) {}
@@ -127,6 +131,7 @@ export class FeedbackService {
         occurredAt: c.occurredAt.getTime(),
       });
     }
+    this.deps.adaptation?.request(created.map((c) => c.userId));
     const rewards = this.deps.rewards;
     if (rewards && created.some((c) => c.impressionId)) {
       // Stored feedback stands even if the bandit update fails; the sweep is the backstop.

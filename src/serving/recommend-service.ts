@@ -15,6 +15,8 @@ import type { UserStateLoader } from './user-state-loader.js';
 import type { MetaPolicy } from '../policy/meta-policy.js';
 import type { ContextFeatures } from '../policy/context-features.js';
 import { META_POLICY_VARIANT } from '../policy/reward-attribution.js';
+import { NO_ADAPTATIONS, type AdaptedStateStore } from '../adaptation/adapted-state-store.js';
+import type { StoredAdaptation } from '../adaptation/stored-adaptation.js';
 
 /** The strategy that answers when the chosen one has no model, fails or is too slow. */
 export const FALLBACK_STRATEGY = 'popularity';
@@ -27,6 +29,14 @@ export interface SlateItem {
   readonly explanation: string;
 }
 
+/** The per-user adaptation a slate was served with. */
+export interface SlateAdaptation {
+  readonly adaptedAt: Date;
+  /** The newest interaction the adaptation saw; feedback after it is in the history only. */
+  readonly historyThrough: Date | null;
+  readonly interactions: number;
+}
+
 export interface Slate {
   readonly impressionId: string;
   readonly userId: string;
@@ -37,6 +47,14 @@ export interface Slate {
   /** Probability with which the serving policy chose `strategy` for this request. */
   readonly propensity: number;
   readonly items: readonly SlateItem[];
+  /** The serving strategy's adaptation to this user; null when it has none for this model version. */
+  readonly adaptation: SlateAdaptation | null;
+}
+
+interface Served {
+  readonly live: LiveModel | undefined;
+  readonly items: ScoredItem[];
+  readonly adaptation: StoredAdaptation | null;
 }
 
 export interface RecommendServiceOptions {
@@ -56,6 +74,8 @@ export class RecommendService {
       readonly log: Logger;
       /** Chooses the strategy per request; null or absent: `servingStrategy` serves. */
       readonly policy?: MetaPolicy | null;
+      /** Per-user adaptations made by adapt jobs; absent: strategies serve from history alone. */
+      readonly adaptations?: AdaptedStateStore | null;
     },
     private readonly options: RecommendServiceOptions,
   ) {}
@@ -63,7 +83,7 @@ export class RecommendService {
   async recommend(rawInput: unknown): Promise<Slate> {
     const input = parseInput(recommendationsInput, rawInput);
     const catalog = this.deps.catalog.view;
-    const user = await this.deps.users.load(input.userId);
+    const [user, adaptations] = await Promise.all([this.deps.users.load(input.userId), this.#adaptationsOf(input.userId)]);
     const exclude = new Set(input.exclude);
     if (!input.includeSeen) for (const id of user.seen) exclude.add(id);
     const request: RecommendRequest = {
@@ -89,7 +109,10 @@ export class RecommendService {
           now: request.now,
         })
       : null;
-    const served = policy && features ? await this.#servePolicy(policy, impressionId, features, request) : { ...(await this.#serve(request)), propensity: 1, chosen: false };
+    const served =
+      policy && features
+        ? await this.#servePolicy(policy, impressionId, features, request, adaptations)
+        : { ...(await this.#serve(request, adaptations)), propensity: 1, chosen: false };
     const { live, items } = served;
     const slateItems = this.#businessFilter(items, request);
     const slate: Slate = {
@@ -100,6 +123,13 @@ export class RecommendService {
       modelVersion: live?.version ?? null,
       propensity: served.propensity,
       items: slateItems,
+      adaptation: served.adaptation
+        ? {
+            adaptedAt: new Date(served.adaptation.adaptedAt),
+            historyThrough: served.adaptation.historyThrough === null ? null : new Date(served.adaptation.historyThrough),
+            interactions: served.adaptation.interactions,
+          }
+        : null,
     };
     this.deps.impressions.append({
       id: impressionId,
@@ -129,15 +159,17 @@ export class RecommendService {
     impressionId: string,
     features: ContextFeatures,
     request: RecommendRequest,
-  ): Promise<{ live: LiveModel | undefined; items: ScoredItem[]; propensity: number; chosen: boolean }> {
+    adaptations: ReadonlyMap<string, StoredAdaptation>,
+  ): Promise<Served & { propensity: number; chosen: boolean }> {
     const candidates = this.deps.models.list().map((m) => m.strategy);
     const decision = policy.decide(impressionId, features, candidates);
     for (let choice = decision.next(); choice; choice = decision.next()) {
       const live = this.deps.models.get(choice.arm);
       if (!live) continue;
+      const adaptation = adaptationFor(live, adaptations);
       let items: ScoredItem[];
       try {
-        items = [...(await withTimeBudget(() => live.entry.definition.recommend(live.model, request), this.options.strategyTimeoutMs))];
+        items = [...(await this.#recommend(live, request, adaptation))];
       } catch (error) {
         policy.breaker.failure(choice.arm, String(error));
         this.deps.log.warn('strategy failed; the next arm serves', { strategy: choice.arm, error: String(error) });
@@ -153,29 +185,43 @@ export class RecommendService {
       if (items.length < request.k) {
         await this.#topUp(items, request).catch((error: unknown) => this.deps.log.warn('top-up failed', { error: String(error) }));
       }
-      return { live, items, propensity: choice.propensity, chosen: true };
+      return { live, items, adaptation, propensity: choice.propensity, chosen: true };
     }
-    return { live: this.deps.models.get(FALLBACK_STRATEGY), items: [], propensity: 1, chosen: false };
+    return { live: this.deps.models.get(FALLBACK_STRATEGY), items: [], adaptation: null, propensity: 1, chosen: false };
   }
 
   /** Asks the serving strategy, then the fallback; tops a short slate up from the fallback. */
-  async #serve(request: RecommendRequest): Promise<{ live: LiveModel | undefined; items: ScoredItem[] }> {
+  async #serve(request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>): Promise<Served> {
     const chain = [this.options.servingStrategy, FALLBACK_STRATEGY].filter((s, i, all) => all.indexOf(s) === i);
     for (const name of chain) {
       const live = this.deps.models.get(name);
       if (!live) continue;
+      const adaptation = adaptationFor(live, adaptations);
       try {
-        const items = [...(await withTimeBudget(() => live.entry.definition.recommend(live.model, request), this.options.strategyTimeoutMs))];
-        if (name === FALLBACK_STRATEGY) return { live, items };
+        const items = [...(await this.#recommend(live, request, adaptation))];
+        if (name === FALLBACK_STRATEGY) return { live, items, adaptation };
         // Nothing to say for this user (e.g. no history yet): the next in the chain serves.
         if (items.length === 0) continue;
         if (items.length < request.k) await this.#topUp(items, request);
-        return { live, items };
+        return { live, items, adaptation };
       } catch (error) {
         this.deps.log.warn('strategy failed; falling back', { strategy: name, error: String(error) });
       }
     }
-    return { live: undefined, items: [] };
+    return { live: undefined, items: [], adaptation: null };
+  }
+
+  /** One strategy call within its time budget, with that strategy's adaptation to the user. */
+  #recommend(live: LiveModel, request: RecommendRequest, adaptation: StoredAdaptation | null): Promise<readonly ScoredItem[]> {
+    const adapted = adaptation ? { ...request, adapted: adaptation.state } : request;
+    return withTimeBudget(() => live.entry.definition.recommend(live.model, adapted), this.options.strategyTimeoutMs);
+  }
+
+  /** Read only while a live model adapts, alongside the user's history (not after it). */
+  async #adaptationsOf(userId: string): Promise<ReadonlyMap<string, StoredAdaptation>> {
+    const store = this.deps.adaptations;
+    if (!store || !this.deps.models.list().some((m) => m.entry.definition.adapts)) return NO_ADAPTATIONS;
+    return store.read(userId);
   }
 
   async #topUp(items: ScoredItem[], request: RecommendRequest): Promise<void> {
@@ -201,4 +247,10 @@ export class RecommendService {
     }
     return out;
   }
+}
+
+/** A stored adaptation is served only with the model version that made it. */
+function adaptationFor(live: LiveModel, adaptations: ReadonlyMap<string, StoredAdaptation>): StoredAdaptation | null {
+  const stored = adaptations.get(live.strategy);
+  return stored && stored.modelVersion === live.version ? stored : null;
 }

@@ -1,0 +1,85 @@
+/**
+ * The shared store: one Redis hash per user (`<prefix>:adapted:<userId>`, a field per
+ * strategy), expiring when the user has given no feedback for `ttlSeconds`. The connection
+ * has no offline queue and a short command timeout, so while Redis is away a read answers
+ * "not adapted" at once and serving goes on from the history alone.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../strategies/contract.js';
+import { NO_ADAPTATIONS, type AdaptedStateStore } from './adapted-state-store.js';
+import { decodeStoredAdaptation, encodeStoredAdaptation, type StoredAdaptation } from './stored-adaptation.js';
+
+export interface RedisAdaptedStateStoreOptions {
+  readonly redisUrl: string;
+  /** Key prefix, shared by the gateways and workers of one deployment. @default recgate */
+  readonly prefix?: string;
+  /** A user's adaptations expire this long after the last one was written. @default 2592000 (30 days) */
+  readonly ttlSeconds?: number;
+  /** Longest a command may take: for a gateway, how long serving waits before going on without it, ms. @default 100 */
+  readonly commandTimeoutMs?: number;
+  readonly log: Logger;
+}
+
+export const adaptedStateKey = (prefix: string, userId: string): string => `${prefix}:adapted:${userId}`;
+
+export class RedisAdaptedStateStore implements AdaptedStateStore {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #ttlSeconds: number;
+  readonly #log: Logger;
+  #down = false;
+
+  constructor(options: RedisAdaptedStateStoreOptions) {
+    this.#prefix = options.prefix ?? 'recgate';
+    this.#ttlSeconds = options.ttlSeconds ?? 30 * 24 * 3600;
+    this.#log = options.log;
+    this.#redis = new Redis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: options.commandTimeoutMs ?? 100,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+      connectionName: 'recgate-adapted-state',
+    });
+    this.#redis.on('error', (error: Error) => this.#outage(error));
+    this.#redis.on('ready', () => {
+      if (this.#down) this.#log.info('adapted user state: redis reconnected');
+      this.#down = false;
+    });
+  }
+
+  /** Logged once per outage, not once per request. */
+  #outage(error: Error): void {
+    if (!this.#down) this.#log.warn('adapted user state: redis unreachable; serving from history alone until it is back', { error: error.message });
+    this.#down = true;
+  }
+
+  async read(userId: string): Promise<ReadonlyMap<string, StoredAdaptation>> {
+    if (this.#redis.status !== 'ready') return NO_ADAPTATIONS;
+    let fields: Record<string, Buffer>;
+    try {
+      fields = await this.#redis.hgetallBuffer(adaptedStateKey(this.#prefix, userId));
+    } catch (error) {
+      this.#outage(error instanceof Error ? error : new Error(String(error)));
+      return NO_ADAPTATIONS;
+    }
+    const out = new Map<string, StoredAdaptation>();
+    for (const [strategy, bytes] of Object.entries(fields)) {
+      const stored = decodeStoredAdaptation(bytes);
+      if (stored && stored.strategy === strategy) out.set(strategy, stored);
+    }
+    return out;
+  }
+
+  /** Throws while Redis is away: the adapt job then fails and is retried with backoff. */
+  async write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void> {
+    if (adaptations.length === 0) return;
+    const key = adaptedStateKey(this.#prefix, userId);
+    const fields: Array<string | Buffer> = [];
+    for (const a of adaptations) fields.push(a.strategy, Buffer.from(encodeStoredAdaptation(a)));
+    await this.#redis.multi().hset(key, ...fields).expire(key, this.#ttlSeconds).exec();
+  }
+
+  async close(): Promise<void> {
+    this.#redis.disconnect();
+  }
+}
