@@ -4,6 +4,7 @@
  * has no offline queue and a short command timeout, so while Redis is away a read answers
  * "not adapted" at once and serving goes on from the history alone.
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../strategies/contract.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from './adapted-state-store.js';
@@ -19,6 +20,9 @@ export interface RedisAdaptedStateStoreOptions {
   readonly commandTimeoutMs?: number;
   readonly log: Logger;
 }
+
+/** How long a write waits for a connection that is (re)connecting. */
+const CONNECT_WAIT_MS = 2_000;
 
 export const adaptedStateKey = (prefix: string, userId: string): string => `${prefix}:adapted:${userId}`;
 
@@ -70,9 +74,18 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
     return out;
   }
 
-  /** Throws while Redis is away: the adapt job then fails and is retried with backoff. */
+  /**
+   * Waits briefly for a connection that is (re)connecting, then throws while Redis is away:
+   * the adapt job then fails and is retried with backoff.
+   */
   async write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void> {
     if (adaptations.length === 0) return;
+    if (this.#redis.status !== 'ready') {
+      await Promise.race([
+        once(this.#redis, 'ready'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`redis not connected (${this.#redis.status})`)), CONNECT_WAIT_MS).unref()),
+      ]);
+    }
     const key = adaptedStateKey(this.#prefix, userId);
     const fields: Array<string | Buffer> = [];
     for (const a of adaptations) fields.push(a.strategy, Buffer.from(encodeStoredAdaptation(a)));
