@@ -12,6 +12,7 @@ import { JobQueues } from './job-queues.js';
 import { JOB_STATES, type JobService, type JobState, type JobView, type ListJobsOptions } from './job-service.js';
 import { createRedisConnection, redactUrl } from './redis-connection.js';
 import { jobCancelChannel } from '../models/promotion-channel.js';
+import { listTrainSchedules, type ScheduleView } from './train-schedules.js';
 
 /** How long a call waits for a connection that is (re)connecting before it gives up. */
 const CONNECT_WAIT_MS = 2_000;
@@ -139,6 +140,10 @@ export class BullJobService implements JobService {
       }
       return false;
     });
+  }
+
+  schedules(): Promise<ScheduleView[]> {
+    return this.#call(() => listTrainSchedules(this.queues.queue('train')));
   }
 
   watch(id: string, listener: (job: JobView) => void): () => void {

@@ -5,7 +5,8 @@
  * their own, so a user's adaptation (milliseconds) never waits behind a model's training.
  */
 import { randomUUID } from 'node:crypto';
-import { isRecgateError } from '../errors.js';
+import { isRecgateError, rgError } from '../errors.js';
+import type { ScheduleView } from './train-schedules.js';
 import type { Logger } from '../strategies/contract.js';
 import type { AdaptJobResult } from '../adaptation/adapt-user.js';
 import { parseJobPayload, type JobPayloadInputs, type JobPayloads, type JobProgress, type JobQueueName } from './job-definitions.js';
@@ -100,6 +101,11 @@ export class EmbeddedJobRunner implements JobService {
     if (!job || job.view.finishedAt) return false;
     job.controller.abort();
     return true;
+  }
+
+  /** Schedules are run by workers, once per deployment: none without Redis. */
+  async schedules(): Promise<ScheduleView[]> {
+    throw rgError('RG_ERR_REDIS_REQUIRED', { feature: 'Scheduled training (RECGATE_TRAIN_SCHEDULE)' });
   }
 
   watch(id: string, listener: (job: JobView) => void): () => void {

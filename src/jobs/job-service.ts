@@ -3,6 +3,7 @@
  * gateway's process (embedded mode): enqueue, look up, list, and watch one job's progress.
  */
 import type { JobPayloadInputs, JobProgress, JobQueueName } from './job-definitions.js';
+import type { ScheduleView } from './train-schedules.js';
 
 export const JOB_STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -44,6 +45,8 @@ export interface JobService {
    * or does not exist.
    */
   cancel(id: string): Promise<boolean>;
+  /** The train schedules registered by workers (RECGATE_TRAIN_SCHEDULE); needs Redis. */
+  schedules(): Promise<ScheduleView[]>;
   /** Calls `listener` with the job each time it changes; returns the unsubscribe function. */
   watch(id: string, listener: (job: JobView) => void): () => void;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import { rgError } from '../errors.js';
 import { parseStrategyParams } from '../strategies/params.js';
 import { JOB_QUEUES } from '../jobs/job-definitions.js';
 import { JOB_STATES, jobUpdates, type JobView } from '../jobs/job-service.js';
+import type { ScheduleView } from '../jobs/train-schedules.js';
 import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
 
@@ -75,6 +76,24 @@ builder.queryField('jobs', (t) =>
     },
     resolve: (_root, args, ctx) =>
       ctx.services.jobs.list({ state: args.state ?? undefined, queue: args.queue ?? undefined, limit: Math.min(500, Math.max(1, args.limit ?? 50)) }),
+  }),
+);
+
+const TrainScheduleRef = builder.objectRef<ScheduleView>('TrainSchedule').implement({
+  description: 'A strategy retrained on a schedule (RECGATE_TRAIN_SCHEDULE), as registered by the workers.',
+  fields: (t) => ({
+    strategy: t.exposeString('strategy'),
+    pattern: t.exposeString('pattern', { nullable: true, description: 'The cron pattern; null for an interval.' }),
+    everyMs: t.exposeFloat('everyMs', { nullable: true, description: 'The interval, ms; null for a cron pattern.' }),
+    next: t.expose('next', { type: 'DateTime', nullable: true, description: 'When the next train job is due.' }),
+  }),
+});
+
+builder.queryField('trainSchedules', (t) =>
+  t.field({
+    type: [TrainScheduleRef],
+    description: 'Scheduled retraining as the workers registered it. Needs Redis (RG_ERR_REDIS_REQUIRED without). Scope: admin.',
+    resolve: (_root, _args, ctx) => ctx.services.jobs.schedules(),
   }),
 );
 

@@ -11,6 +11,7 @@ import { createRedisConnection } from '../../src/jobs/redis-connection.js';
 import { listTrainSchedules, syncTrainSchedules } from '../../src/jobs/train-schedules.js';
 import { startWorkers } from '../../src/jobs/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestGateway, errorCode } from '../support/test-gateway.js';
 import { describeWithRedis } from '../support/test-redis.js';
 import { REDIS_URL, uniquePrefix } from './fixtures.js';
 
@@ -56,6 +57,17 @@ describe('train schedules without Redis', () => {
       await database.drop();
     }
   });
+
+  it('the trainSchedules query says that schedules need Redis', async () => {
+    const t = await createTestGateway('sqlite', { RECGATE_META_POLICY: 'off' });
+    try {
+      const r = await t.gql('{ trainSchedules { strategy } }');
+      expect(errorCode(r)).toBe('RG_ERR_REDIS_REQUIRED');
+      expect(r.errors![0]!.message).toContain('REDIS_URL');
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describeWithRedis('train schedules on Redis', () => {
@@ -97,9 +109,16 @@ describeWithRedis('train schedules on Redis', () => {
   it('a worker registers the configured schedules at start, and refuses an unknown strategy', async () => {
     const env = { DATABASE_URL: database.url, REDIS_URL, RECGATE_QUEUE_PREFIX: names.prefix, RECGATE_META_POLICY: 'off' };
     const running = await startWorkers({ config: loadConfig({ ...env, RECGATE_TRAIN_SCHEDULE: 'popularity=0 4 * * *' }), queues: ['train'], log: silent });
+    const t = await createTestGateway('sqlite', { REDIS_URL, RECGATE_QUEUE_PREFIX: names.prefix, RECGATE_META_POLICY: 'off' });
     try {
       expect(await listTrainSchedules(queue)).toEqual([{ strategy: 'popularity', pattern: '0 4 * * *', everyMs: null, next: expect.any(Date) }]);
+      // What an operator sees through the API of any gateway.
+      const r = await t.gql('{ trainSchedules { strategy pattern everyMs next } }');
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.trainSchedules).toEqual([{ strategy: 'popularity', pattern: '0 4 * * *', everyMs: null, next: expect.any(String) }]);
+      expect(Date.parse(r.data!.trainSchedules[0].next)).toBeGreaterThan(Date.now());
     } finally {
+      await t.close();
       await running.close();
     }
     await expect(startWorkers({ config: loadConfig({ ...env, RECGATE_TRAIN_SCHEDULE: 'no-such=every:1h' }), queues: ['train'], log: silent })).rejects.toMatchObject({
