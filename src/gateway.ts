@@ -100,7 +100,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     servingStrategy,
     impressions,
     metaPolicy,
-    catalog: new CatalogService({ db, cache: catalogCache, impressions }),
+    catalog: new CatalogService({ db, cache: catalogCache, impressions, adaptations: adaptedStates }),
     recommend: new RecommendService(
       { catalog: catalogCache, users, models, impressions, log, policy: metaPolicy?.policy, adaptations: adaptedStates },
       { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },

@@ -12,6 +12,8 @@ export interface AdaptedStateStore {
   read(userId: string): Promise<ReadonlyMap<string, StoredAdaptation>>;
   /** Stores these adaptations (one per strategy), replacing that user's older ones. */
   write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void>;
+  /** Deletes everything stored for the user (deleteUser). Throws when the store is unreachable. */
+  forget(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -26,6 +26,10 @@ export class InMemoryAdaptedStateStore implements AdaptedStateStore {
     while (this.#users.size > this.maxUsers) this.#users.delete(this.#users.keys().next().value!);
   }
 
+  async forget(userId: string): Promise<void> {
+    this.#users.delete(userId);
+  }
+
   async close(): Promise<void> {
     this.#users.clear();
   }

@@ -7,6 +7,8 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../strategies/contract.js';
+import { rgError } from '../errors.js';
+import { redactUrl } from '../jobs/redis-connection.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from './adapted-state-store.js';
 import { decodeStoredAdaptation, encodeStoredAdaptation, type StoredAdaptation } from './stored-adaptation.js';
 
@@ -31,12 +33,14 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
   readonly #prefix: string;
   readonly #ttlSeconds: number;
   readonly #log: Logger;
+  readonly #url: string;
   #down = false;
 
   constructor(options: RedisAdaptedStateStoreOptions) {
     this.#prefix = options.prefix ?? 'recgate';
     this.#ttlSeconds = options.ttlSeconds ?? 30 * 24 * 3600;
     this.#log = options.log;
+    this.#url = options.redisUrl;
     this.#redis = new Redis(options.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -80,16 +84,33 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
    */
   async write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void> {
     if (adaptations.length === 0) return;
-    if (this.#redis.status !== 'ready') {
-      await Promise.race([
-        once(this.#redis, 'ready'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`redis not connected (${this.#redis.status})`)), CONNECT_WAIT_MS).unref()),
-      ]);
-    }
+    await this.#connected();
     const key = adaptedStateKey(this.#prefix, userId);
     const fields: Array<string | Buffer> = [];
     for (const a of adaptations) fields.push(a.strategy, Buffer.from(encodeStoredAdaptation(a)));
     await this.#redis.multi().hset(key, ...fields).expire(key, this.#ttlSeconds).exec();
+  }
+
+  async forget(userId: string): Promise<void> {
+    await this.#connected();
+    try {
+      await this.#redis.del(adaptedStateKey(this.#prefix, userId));
+    } catch (error) {
+      throw rgError('RG_ERR_REDIS_UNAVAILABLE', { url: redactUrl(this.#url), reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Waits briefly for a connection that is (re)connecting; RG_ERR_REDIS_UNAVAILABLE past that. */
+  async #connected(): Promise<void> {
+    if (this.#redis.status === 'ready') return;
+    try {
+      await Promise.race([
+        once(this.#redis, 'ready'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`not connected (${this.#redis.status})`)), CONNECT_WAIT_MS).unref()),
+      ]);
+    } catch (error) {
+      throw rgError('RG_ERR_REDIS_UNAVAILABLE', { url: redactUrl(this.#url), reason: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   async close(): Promise<void> {

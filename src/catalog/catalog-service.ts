@@ -1,6 +1,7 @@
 /**
  * Catalogue writes: items and users upserted by external id, and a user forgotten on request
- * (their interactions and impressions go with them). Each call is one transaction.
+ * (their interactions, impressions and adapted state go with them). Each call is one
+ * transaction.
  */
 import type { Database } from '../db/index.js';
 import { embeddingToBytes } from '../db/item-mapping.js';
@@ -8,10 +9,17 @@ import { itemsInput, externalId, userInput } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import type { ImpressionLog } from '../serving/impression-log.js';
 import type { CatalogCache } from './catalog-cache.js';
+import type { AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 
 export class CatalogService {
   constructor(
-    private readonly deps: { readonly db: Database; readonly cache: CatalogCache; readonly impressions: ImpressionLog },
+    private readonly deps: {
+      readonly db: Database;
+      readonly cache: CatalogCache;
+      readonly impressions: ImpressionLog;
+      /** Where adapt jobs keep per-user state (Redis with REDIS_URL). */
+      readonly adaptations?: AdaptedStateStore;
+    },
   ) {}
 
   /** Creates or replaces items (all fields, categories included); returns their external ids. */
@@ -51,9 +59,14 @@ export class CatalogService {
     return { id: row.externalId, attributes: user.attributes, createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
-  /** Forgets a user: their interactions and impressions are deleted. True if anything was. */
+  /**
+   * Forgets a user: their adapted state, interactions and impressions are deleted. True if
+   * anything was. The adapted state goes first: while Redis is unreachable the call fails
+   * with RG_ERR_REDIS_UNAVAILABLE and the database is untouched, so a retry finishes the job.
+   */
   async deleteUser(rawId: unknown): Promise<{ deleted: boolean; interactions: number; impressions: number }> {
     const id = parseInput(externalId, rawId, 'id');
+    await this.deps.adaptations?.forget(id);
     // Impressions still buffered would otherwise be written after the delete.
     await this.deps.impressions.flush();
     return this.deps.db.prisma.$transaction(async (tx) => {

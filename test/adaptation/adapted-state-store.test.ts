@@ -73,6 +73,9 @@ describeWithRedis('adapted state in Redis', () => {
     expect(ttl).toBeGreaterThan(50);
     expect(ttl).toBeLessThanOrEqual(60);
     expect((await store.read('nobody')).size).toBe(0);
+    await store.forget('user-1');
+    expect((await store.read('user-1')).size).toBe(0);
+    expect(await redis.exists(adaptedStateKey(names.prefix, 'user-1'))).toBe(0);
   });
 
   it('ignores a damaged value and a field stored under another strategy name', async () => {
@@ -87,7 +90,8 @@ describeWithRedis('adapted state in Redis', () => {
       const started = performance.now();
       expect((await nowhere.read('user-1')).size).toBe(0);
       expect(performance.now() - started).toBeLessThan(1_000);
-      await expect(nowhere.write('user-1', [adaptation('two-tower', [1])])).rejects.toThrow();
+      await expect(nowhere.write('user-1', [adaptation('two-tower', [1])])).rejects.toMatchObject({ code: 'RG_ERR_REDIS_UNAVAILABLE' });
+      await expect(nowhere.forget('user-1')).rejects.toMatchObject({ code: 'RG_ERR_REDIS_UNAVAILABLE', message: expect.stringContaining('127.0.0.1:1') });
     } finally {
       await nowhere.close();
     }
