@@ -15,27 +15,26 @@
  * Each train run starts with no live version (the previous one is retired), so every run
  * ends in a promotion. Writes bench/results/jobs.json.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { createGateway } from '../src/gateway.js';
-import { importIntoDatabase } from '../src/import/index.js';
 import { JobQueues } from '../src/jobs/job-queues.js';
 import { jobUpdates, type JobView } from '../src/jobs/job-service.js';
 import type { TrainJobResult } from '../src/jobs/processors/train-processor.js';
 import { createRedisConnection } from '../src/jobs/redis-connection.js';
 import { startWorkers } from '../src/jobs/worker.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
+import { importMovieTweetingsSlice } from './support/movietweetings-slice.js';
+import { deleteKeysUnder } from './support/redis-keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASET = path.resolve(here, '../../shared/datasets/movietweetings-100k');
 const { values: args } = parseArgs({
   options: {
     strategies: { type: 'string', default: 'popularity,category-affinity' },
@@ -46,7 +45,6 @@ const { values: args } = parseArgs({
 });
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const quiet = { info() {}, warn() {}, error() {} };
-const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
 
 const work = mkdtempSync(path.join(tmpdir(), 'recgate-bench-jobs-'));
 const prefix = `rgbench-${randomUUID().slice(0, 8)}`;
@@ -60,13 +58,8 @@ const env: Record<string, string> = {
 };
 
 async function main(): Promise<void> {
-  const ratings = lines(readFileSync(path.join(DATASET, 'ratings.dat'), 'utf8')).slice(0, Number(args.ratings));
-  const data = path.join(work, 'data');
-  mkdirSync(data);
-  writeFileSync(path.join(data, 'ratings.dat'), ratings.join('\n') + '\n');
-  writeFileSync(path.join(data, 'movies.dat'), readFileSync(path.join(DATASET, 'movies.dat')));
   const db = await openDatabase(env.DATABASE_URL!);
-  await importIntoDatabase(db, 'movietweetings', data);
+  const ratings = await importMovieTweetingsSlice(db, Number(args.ratings), work);
   await db.close();
 
   const config = loadConfig(env);
@@ -123,7 +116,7 @@ async function main(): Promise<void> {
     const report = {
       machine: machineInfo(),
       command: `npx tsx bench/jobs.ts --strategies ${args.strategies} --ratings ${args.ratings} --runs ${args.runs} --empty-jobs ${args['empty-jobs']}`,
-      ratings: ratings.length,
+      ratings,
       trainToServing: results,
       emptyJobMs: { p50: Math.round(percentile(empty, 50) * 10) / 10, p95: Math.round(percentile(empty, 95) * 10) / 10, n: empty.length },
     };
@@ -139,14 +132,7 @@ async function main(): Promise<void> {
     await worker.close();
     await other.close();
     await gateway.close();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysUnder(REDIS_URL, prefix);
     rmSync(work, { recursive: true, force: true });
   }
 }

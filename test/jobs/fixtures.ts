@@ -3,7 +3,7 @@
  * ratings, and BullMQ names of their own (a unique prefix) removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { deleteKeysUnder } from '../../bench/support/redis-keys.js';
 import type { Database } from '../../src/db/index.js';
 import { importIntoDatabase } from '../../src/import/index.js';
 import { movieTweetingsSlice, tempDirectory } from '../import/dataset-slices.js';
@@ -26,18 +26,6 @@ export function uniquePrefix(): { prefix: string; remove(): Promise<void> } {
   const prefix = `rgtest-${randomUUID().slice(0, 8)}`;
   return {
     prefix,
-    async remove() {
-      const redis = new Redis(REDIS_URL);
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-    },
+    remove: () => deleteKeysUnder(REDIS_URL, prefix),
   };
 }
