@@ -220,6 +220,34 @@ export function runStrategyConformance(definition: AnyStrategy, options: Conform
       });
     }, timeout);
 
+    it('adapts deterministically, into state that survives the artifact codec with the same slate', async () => {
+      const h = setUp();
+      const { artifact } = await trained();
+      const { data } = h;
+      await h.withModel(artifact, async (model) => {
+        for (const user of [newcomerLike(data.probeUsers[0]!, 'conformance-adapted-newcomer'), ...data.probeUsers.slice(0, 4)]) {
+          const ctx = { catalog: data.catalog, now: data.now };
+          const first = await definition.adapt(model, user, ctx);
+          const second = await definition.adapt(model, user, ctx);
+          const label = `${definition.name}: adapt for user ${user.id}`;
+          if (first === null || first === undefined) {
+            expect(second ?? null, `${label} returned null once and state the second time`).toBeNull();
+            continue;
+          }
+          // The host stores the state as bytes (Redis) and hands the decoded copy back.
+          const bytes = encodeArtifact(first, { label: definition.name });
+          expect(second, `${label} returned state once and null the second time`).not.toBeNull();
+          expect(Buffer.from(encodeArtifact(second!)).equals(Buffer.from(bytes)), `${label} is not deterministic`).toBe(true);
+          const decoded = decodeArtifact(bytes, { label: definition.name });
+          expect(describeArtifactDifference(first, decoded)).toBeNull();
+          const request = requestFor(data, user, k);
+          const direct = await h.recommend(model, { ...request, adapted: first });
+          expectValidSlate(direct, { ...request, adapted: first }, 'with adapted state');
+          expect(await h.recommend(model, { ...request, adapted: decoded }), `${label}: slate after the round trip`).toEqual(direct);
+        }
+      });
+    }, timeout);
+
     it('leaks no TensorFlow.js tensors over train, load, recommend and dispose', async () => {
       const h = setUp();
       // Loaded only here, so strategies that never touch tfjs do not pay for it elsewhere.

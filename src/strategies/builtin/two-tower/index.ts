@@ -3,9 +3,11 @@
  * item tower over item id, text and precomputed embedding, trained with in-batch sampled
  * softmax and logQ correction; served by one product of the user vector with a precomputed
  * item matrix. Items nobody has interacted with are placed by their text, so they can be
- * recommended from day one. See docs/strategies/two-tower.md.
+ * recommended from day one. `adapt` refines a user's vector on their own items after their
+ * feedback (adapt.ts). See docs/strategies/two-tower.md.
  */
 import { defineStrategy } from '../../contract.js';
+import { adaptationSettings, adaptTwoTower } from './adapt.js';
 import { twoTowerParamsSchema, type TwoTowerParams } from './params.js';
 import { recommendTwoTower } from './recommend.js';
 import { disposeTwoTowerModel, loadTwoTowerModel, type TwoTowerModel } from './serving-model.js';
@@ -18,8 +20,9 @@ export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
     'Two-tower neural retrieval: user history and item text/embedding towers trained with in-batch softmax (logQ-corrected); recommends new items from their text.',
   params: twoTowerParamsSchema,
   train: trainTwoTower,
-  load: (artifact, ctx) => loadTwoTowerModel(artifact, ctx.catalog, ctx.log, TWO_TOWER_NAME),
+  load: (artifact, ctx) => loadTwoTowerModel(artifact, ctx.catalog, ctx.log, TWO_TOWER_NAME, adaptationSettings(ctx.params)),
   recommend: recommendTwoTower,
+  adapt: adaptTwoTower,
   dispose: disposeTwoTowerModel,
 });
 

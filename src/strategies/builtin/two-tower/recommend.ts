@@ -1,9 +1,11 @@
 /**
- * Serving one request: user vector from the request's history, scores against the item
- * matrix, the best k items that pass the request's exclusions and filter, each explained by
- * the liked item it is most similar to.
+ * Serving one request: user vector from the request's history (plus the user's adapted
+ * offset, when the host hands one back), scores against the item matrix, the best k items
+ * that pass the request's exclusions and filter, each explained by the liked item it is most
+ * similar to.
  */
 import type { RecommendRequest, ScoredItem } from '../../contract.js';
+import { readAdaptedDelta } from './adapted-state.js';
 import { historyInput, syncCatalog, type TwoTowerModel } from './serving-model.js';
 import { topKRows } from './top-k.js';
 import { userVector } from './user-vector.js';
@@ -20,10 +22,33 @@ export function recommendTwoTower(model: TwoTowerModel, request: RecommendReques
   if (request.k <= 0 || n === 0 || model.config.itemIds.length === 0) return [];
   const accept = (row: number): boolean =>
     !request.exclude.has(matrix.ids[row]!) && request.catalog.matches(matrix.ids[row]!, request.filter);
-  const user = userVector(model.weightValues, model.shapes, historyInput(model, request.user.history, request.catalog));
+  const user = withAdaptation(
+    model,
+    userVector(model.weightValues, model.shapes, historyInput(model, request.user.history, request.catalog)),
+    request,
+  );
   const { rows, scores } = model.scoring === 'tensor' ? scoreWithTensors(model, user, request.k, request, accept) : scoreWithLoop(model, user, request.k, accept);
   const explain = explainer(model, request);
   return rows.map((row, i) => ({ itemId: matrix.ids[row]!, score: scores[i]!, explanation: explain(row) }));
+}
+
+/**
+ * normalize(u + delta) when the request carries a usable adapted delta and adaptation is on;
+ * u unchanged otherwise. u comes from the current history, so feedback newer than the
+ * adaptation still counts; unusable state (wrong length, another format) is ignored.
+ */
+function withAdaptation(model: TwoTowerModel, u: Float32Array, request: RecommendRequest): Float32Array {
+  if (model.adaptation.steps === 0) return u;
+  const delta = readAdaptedDelta(request.adapted, u.length);
+  if (!delta) return u;
+  const sum = new Float64Array(u.length);
+  let squared = 0;
+  for (let d = 0; d < u.length; d++) {
+    sum[d] = u[d]! + delta[d]!;
+    squared += sum[d]! * sum[d]!;
+  }
+  const scale = 1 / Math.sqrt(squared + 1e-12);
+  return Float32Array.from(sum, (x) => x * scale);
 }
 
 interface Ranked {

@@ -11,6 +11,7 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { initTensorflow, warmUpTensorflow, type BackendName, type Tf } from '../../../ml/tf-backend.js';
 import type { Artifact, CatalogItem, CatalogView, InteractionRecord, Logger } from '../../contract.js';
+import type { AdaptationSettings } from './adapt.js';
 import { readTwoTowerArtifact, type TwoTowerConfig } from './artifact.js';
 import { buildItemFeatureRows } from './item-features.js';
 import { itemTowerInput, userTowerInput, type UserTowerInput } from './tower-inputs.js';
@@ -50,6 +51,8 @@ export interface TwoTowerModel {
   readonly textIdf: Float32Array;
   /** Word-level token buckets (and their weight) of items seen in requests' histories, by item id. */
   readonly historyWords: Map<string, { readonly buckets: Int32Array; readonly weight: number }>;
+  /** Per-user adaptation params (from the strategy's params, not the artifact). */
+  readonly adaptation: AdaptationSettings;
   /** The catalogue view the item matrix last caught up with (new views are checked once). */
   syncedCatalog: CatalogView | null;
   disposed: boolean;
@@ -63,6 +66,7 @@ export async function loadTwoTowerModel(
   catalog: CatalogView,
   log: Logger,
   strategyName: string,
+  adaptation: AdaptationSettings,
 ): Promise<TwoTowerModel> {
   const { config, shapes, weights: values, textIdf } = readTwoTowerArtifact(artifact, strategyName);
   const { tf, backend } = await initTensorflow();
@@ -80,6 +84,7 @@ export async function loadTwoTowerModel(
     items: { ids: [], rowOf: new Map(), vectors: new Float32Array(0), transposed: null },
     textIdf,
     historyWords: new Map(),
+    adaptation,
     syncedCatalog: null,
     disposed: false,
   };
