@@ -10,7 +10,7 @@
  * Also reported: how much the adapted slate differs from the one served right after the
  * click (same history, no adaptation yet).
  *
- *   npx tsx bench/adaptation.ts                                  # 100,000 ratings, 60 known + 20 new users
+ *   npx tsx bench/adaptation.ts                                  # 100,000 ratings, 60 known + 20 new users, adaptSteps 5
  *   npx tsx bench/adaptation.ts --debounce-ms 0 --users 40 --new-users 10
  *
  * Writes bench/results/adaptation.json.
@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     'new-users': { type: 'string', default: '20' },
     'debounce-ms': { type: 'string', default: '250' },
     'poll-ms': { type: 'string', default: '5' },
+    /** Two-tower's adaptation is off by default; the bench measures it switched on. */
+    'adapt-steps': { type: 'string', default: '5' },
   },
 });
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -57,6 +59,7 @@ const env: Record<string, string> = {
   RECGATE_META_POLICY: 'off',
   RECGATE_SERVING_STRATEGY: 'two-tower',
   RECGATE_ADAPT_DEBOUNCE_MS: args['debounce-ms']!,
+  RECGATE_STRATEGY_PARAMS: JSON.stringify({ 'two-tower': { adaptSteps: Number(args['adapt-steps']) } }),
 };
 
 interface SlateView {
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
   };
   const report = {
     machine: machineInfo(),
-    command: `npx tsx bench/adaptation.ts --ratings ${args.ratings} --users ${args.users} --new-users ${args['new-users']} --debounce-ms ${args['debounce-ms']} --poll-ms ${args['poll-ms']}`,
+    command: `npx tsx bench/adaptation.ts --ratings ${args.ratings} --users ${args.users} --new-users ${args['new-users']} --debounce-ms ${args['debounce-ms']} --poll-ms ${args['poll-ms']} --adapt-steps ${args['adapt-steps']}`,
     ratings,
     model: { version: trained.versionId, backend: trained.backend, heldOutNdcgAt10: trained.metrics.heldOutNdcgAt10 },
     debounceMs: Number(args['debounce-ms']),
