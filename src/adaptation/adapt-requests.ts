@@ -14,7 +14,7 @@ export class AdaptRequests {
 
   /** Fire and forget. */
   request(userIds: Iterable<string>): void {
-    if (!this.deps.models.list().some((m) => m.entry.definition.adapts)) return;
+    if (!this.deps.models.list().some((m) => m.adapts)) return;
     for (const userId of new Set(userIds)) {
       this.deps.jobs.requestAdapt(userId).then(
         () => {

@@ -32,7 +32,7 @@ export interface AdaptJobResult {
 
 /** Adapting is a few milliseconds per strategy: it is not cancellable midway. */
 export async function adaptUser(deps: UserAdapterDeps, userId: string): Promise<AdaptJobResult> {
-  const adapting = deps.models.list().filter((m) => m.entry.definition.adapts);
+  const adapting = deps.models.list().filter((m) => m.adapts);
   const empty = { userId, adapted: [], unchanged: [], failed: [], historyThrough: null };
   if (adapting.length === 0) return empty;
   const user = await deps.users.load(userId);

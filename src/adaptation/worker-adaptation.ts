@@ -44,7 +44,7 @@ export async function startWorkerAdaptation(deps: {
     log,
     pollSeconds: config.modelPollSeconds,
     // Only models that adapt are worth their memory here.
-    include: (strategy) => registry.has(strategy) && registry.get(strategy).definition.adapts,
+    include: (entry) => entry.definition.adapts(entry.params),
   });
   await reloader.start();
   const subscriber: Redis = createRedisConnection(redisUrl, { connectionName: 'recgate-worker-promotions' });

@@ -8,7 +8,7 @@
 import { decodeArtifact } from '../strategies/artifact-codec.js';
 import type { CatalogView, Logger } from '../strategies/contract.js';
 import { parseStrategyParams } from '../strategies/params.js';
-import type { StrategyRegistry } from '../strategies/registry.js';
+import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
 import type { LiveModels } from '../serving/live-models.js';
 import type { ModelStore } from './model-store.js';
 import type { ModelVersion } from './model-version.js';
@@ -23,8 +23,11 @@ export interface ModelReloaderOptions {
   readonly log: Logger;
   /** Poll the store this often, seconds; 0 = never. @default 30 */
   readonly pollSeconds?: number;
-  /** Which strategies to load (a worker adapting users needs only those that adapt). @default every registered one */
-  readonly include?: (strategy: string) => boolean;
+  /**
+   * Which versions to load, judged with the params of the version (a worker adapting users
+   * needs only models that adapt). @default every version of a registered strategy
+   */
+  readonly include?: (entry: RegisteredStrategy) => boolean;
   /** Tells the other gateways of a promotion (Redis pub/sub). @default none: they poll */
   readonly publish?: (message: PromotionMessage) => Promise<void>;
 }
@@ -35,6 +38,8 @@ export class ModelReloader {
   #running: Promise<void> | null = null;
   #again = false;
   #closed = false;
+  /** Versions `include` turned down, so polling does not read their artifacts again. */
+  readonly #excluded = new Set<string>();
 
   constructor(private readonly options: ModelReloaderOptions) {}
 
@@ -77,8 +82,8 @@ export class ModelReloader {
       return;
     }
     for (const [strategy, id] of live) {
-      if (!this.options.registry.has(strategy) || this.options.include?.(strategy) === false) continue;
-      if (this.options.models.get(strategy)?.version === id) continue;
+      if (!this.options.registry.has(strategy)) continue;
+      if (this.options.models.get(strategy)?.version === id || this.#excluded.has(id)) continue;
       try {
         const version = await this.options.store.get(id);
         if (version) await this.#install(version);
@@ -93,6 +98,10 @@ export class ModelReloader {
     // The version's own params: a model trained with other params than the registered ones
     // must be loaded with the params it was trained with.
     const entry = Object.freeze({ ...registered, params: Object.freeze(parseStrategyParams(registered.definition, version.params)) });
+    if (this.options.include && !this.options.include(entry)) {
+      this.#excluded.add(version.id);
+      return;
+    }
     const artifact = decodeArtifact(version.artifact, { label: version.id });
     await this.options.models.install(
       entry,

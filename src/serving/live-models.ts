@@ -18,6 +18,8 @@ export interface LiveModel {
   readonly metrics: Readonly<Record<string, number>>;
   readonly trainedAt: Date;
   readonly loadedAt: Date;
+  /** Whether this model adapts per user (its strategy's `adapts` with the version's params). */
+  readonly adapts: boolean;
 }
 
 export class LiveModels {
@@ -46,6 +48,7 @@ export class LiveModels {
       metrics: trained.metrics,
       trainedAt: trained.trainedAt,
       loadedAt: new Date(),
+      adapts: entry.definition.adapts(entry.params),
     });
     const previous = this.#models.get(trained.strategy);
     this.#models.set(trained.strategy, live);

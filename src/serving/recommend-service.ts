@@ -220,7 +220,7 @@ export class RecommendService {
   /** Read only while a live model adapts, alongside the user's history (not after it). */
   async #adaptationsOf(userId: string): Promise<ReadonlyMap<string, StoredAdaptation>> {
     const store = this.deps.adaptations;
-    if (!store || !this.deps.models.list().some((m) => m.entry.definition.adapts)) return NO_ADAPTATIONS;
+    if (!store || !this.deps.models.list().some((m) => m.adapts)) return NO_ADAPTATIONS;
     return store.read(userId);
   }
 

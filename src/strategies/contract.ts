@@ -220,12 +220,16 @@ export interface StrategyDefinition<P = unknown, M = unknown> {
   adapt(model: M, user: UserState, ctx: AdaptContext): Promise<AdaptedUserState | null> | AdaptedUserState | null;
   /** Free tensors or other resources of a model being unloaded. @default no-op */
   dispose(model: M): void;
-  /** True when the strategy defines `adapt`: the host runs adaptation only for these. */
-  readonly adapts: boolean;
+  /**
+   * Whether `adapt` does anything for a model with these params: the host queues adapt jobs,
+   * and reads adapted state, only while a live model adapts.
+   * @default true when the strategy defines `adapt`, false otherwise
+   */
+  adapts(params: P): boolean;
 }
 
 export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'> &
-  Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description'>>;
+  Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'>>;
 
 /**
  * Define a strategy. Optional hooks default to doing nothing, so a strategy writes only what
@@ -237,8 +241,8 @@ export function defineStrategy<P, M>(input: StrategyInput<P, M>): StrategyDefini
     observe: () => {},
     adapt: () => null,
     dispose: () => {},
+    adapts: input.adapt === undefined ? () => false : () => true,
     ...input,
-    adapts: input.adapt !== undefined,
   });
 }
 

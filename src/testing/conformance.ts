@@ -108,7 +108,7 @@ export function runStrategyConformance(definition: AnyStrategy, options: Conform
       expect(definition.name).toMatch(KEBAB_CASE);
       expect(definition.version).toMatch(SEMVER);
       expect(() => parseStrategyParams(definition, options.params ?? {})).not.toThrow();
-      for (const hook of ['train', 'load', 'recommend', 'observe', 'adapt', 'dispose'] as const) expect(typeof definition[hook]).toBe('function');
+      for (const hook of ['train', 'load', 'recommend', 'observe', 'adapt', 'adapts', 'dispose'] as const) expect(typeof definition[hook]).toBe('function');
     });
 
     it('rejects bad params with RG_ERR_STRATEGY_PARAMS', () => {

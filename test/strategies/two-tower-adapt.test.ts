@@ -71,7 +71,8 @@ afterAll(() => twoTowerStrategy.dispose(model));
 
 describe('two-tower adaptation params', () => {
   it('defines adapt, switched off by default (adaptSteps 0)', () => {
-    expect(twoTowerStrategy.adapts).toBe(true);
+    expect(twoTowerStrategy.adapts(parseStrategyParams(twoTowerStrategy, {}))).toBe(false);
+    expect(twoTowerStrategy.adapts(parseStrategyParams(twoTowerStrategy, { adaptSteps: 5 }))).toBe(true);
     expect(parseStrategyParams(twoTowerStrategy, {})).toMatchObject({ adaptSteps: 0, adaptLearningRate: 0.005, adaptL2: 1 });
   });
 

@@ -196,7 +196,7 @@ async function evaluateOne(
       };
       const start = performance.now();
       // As serving would see it once the user's adapt job has run on this history.
-      const adapted = definition.adapts ? await definition.adapt(model, user, { catalog, now: split.now }) : null;
+      const adapted = definition.adapts(params) ? await definition.adapt(model, user, { catalog, now: split.now }) : null;
       const request: RecommendRequest = {
         user,
         k,

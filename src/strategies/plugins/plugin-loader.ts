@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { z } from 'zod';
 import { isRecgateError, rgError } from '../../errors.js';
-import { STRATEGY_CONTRACT_VERSION } from '../contract.js';
+import { defineStrategy, STRATEGY_CONTRACT_VERSION } from '../contract.js';
 import type { StrategyRegistry } from '../registry.js';
 import type { PluginDefinition } from './define-plugin.js';
 
@@ -92,7 +92,9 @@ export async function registerPlugins(
   for (const pluginPath of pluginPaths) {
     const plugin = await loadPlugin(pluginPath);
     for (const strategy of plugin.strategies) {
-      registry.register(strategy, {
+      // Through defineStrategy again: a plugin written for an older contract, or as a plain
+      // object, gets the defaults of hooks it does not define (adapts, for contract 1.0).
+      registry.register(defineStrategy(strategy), {
         params: paramsFor(strategy.name),
         source: { kind: 'plugin', plugin: plugin.name, path: pluginPath },
       });

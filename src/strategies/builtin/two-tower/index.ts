@@ -23,6 +23,8 @@ export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
   load: (artifact, ctx) => loadTwoTowerModel(artifact, ctx.catalog, ctx.log, TWO_TOWER_NAME, adaptationSettings(ctx.params)),
   recommend: recommendTwoTower,
   adapt: adaptTwoTower,
+  // Off by default: no adapt jobs, no adapted-state reads, until a version is trained with adaptSteps > 0.
+  adapts: (params) => params.adaptSteps > 0,
   dispose: disposeTwoTowerModel,
 });
 
