@@ -134,6 +134,32 @@ describe('adaptation in embedded mode (no Redis)', () => {
   });
 });
 
+describe('no adapting model (two-tower with its default adaptSteps 0)', () => {
+  let t: TestGateway;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('queues no adapt job, and slates carry no adaptation', async () => {
+    const params = JSON.parse(TWO_TOWER_PARAMS) as { 'two-tower': Record<string, unknown> };
+    delete params['two-tower'].adaptSteps;
+    t = await createTestGateway('sqlite', { ...BASE_ENV, RECGATE_STRATEGY_PARAMS: JSON.stringify(params) });
+    await seedMovieTweetings(t.database.db, 2000);
+    await t.gateway.refresh();
+    await t.gateway.services.jobs.enqueue('train', { strategy: 'two-tower' });
+    await (t.gateway.services.jobs as EmbeddedJobRunner).idle();
+    expect(t.gateway.services.models.get('two-tower')!.adapts).toBe(false);
+    const gql: Gql = (q, v) => t.gql(q, v, t.clientKey);
+    const user = await someUser(t);
+    const slate = await slateOf(gql, user);
+    await feedback(gql, user, slate.items[0]!.item.id);
+    await new Promise((r) => setTimeout(r, 300)); // past the 50 ms debounce window
+    await (t.gateway.services.jobs as EmbeddedJobRunner).idle();
+    expect(await t.gateway.services.jobs.list({ queue: 'adapt' })).toEqual([]);
+    expect((await slateOf(gql, user)).adaptation).toBeNull();
+  }, 120_000);
+});
+
 describeWithRedis('adaptation with Redis: a worker adapts, every gateway serves it', () => {
   let a: TestGateway;
   let b: Gateway;
