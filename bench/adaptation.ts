@@ -13,7 +13,7 @@
  *   npx tsx bench/adaptation.ts                                  # 100,000 ratings, 60 known + 20 new users, adaptSteps 5
  *   npx tsx bench/adaptation.ts --debounce-ms 0 --users 40 --new-users 10
  *
- * Writes bench/results/adaptation.json.
+ * Writes bench/results/adaptation.json (`--out` to write elsewhere).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -41,8 +41,9 @@ const { values: args } = parseArgs({
     'new-users': { type: 'string', default: '20' },
     'debounce-ms': { type: 'string', default: '250' },
     'poll-ms': { type: 'string', default: '5' },
-    /** Two-tower's adaptation is off by default; the bench measures it switched on. */
+    // Two-tower's adaptation is off by default; the bench measures it switched on.
     'adapt-steps': { type: 'string', default: '5' },
+    out: { type: 'string', default: path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/adaptation.json') },
   },
 });
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   };
   const report = {
     machine: machineInfo(),
-    command: `npx tsx bench/adaptation.ts --ratings ${args.ratings} --users ${args.users} --new-users ${args['new-users']} --debounce-ms ${args['debounce-ms']} --poll-ms ${args['poll-ms']} --adapt-steps ${args['adapt-steps']}`,
+    command: `npx tsx bench/adaptation.ts --ratings ${args.ratings} --users ${args.users} --new-users ${args['new-users']} --debounce-ms ${args['debounce-ms']} --poll-ms ${args['poll-ms']} --adapt-steps ${args['adapt-steps']}${args.out!.endsWith('results/adaptation.json') ? '' : ` --out ${path.relative(process.cwd(), args.out!)}`}`,
     ratings,
     model: { version: trained.versionId, backend: trained.backend, heldOutNdcgAt10: trained.metrics.heldOutNdcgAt10 },
     debounceMs: Number(args['debounce-ms']),
@@ -168,8 +169,8 @@ async function main(): Promise<void> {
     knownUsers: summary('known'),
     newUsers: summary('new'),
   };
-  mkdirSync(path.join(here, 'results'), { recursive: true });
-  writeFileSync(path.join(here, 'results/adaptation.json'), JSON.stringify(report, null, 2) + '\n');
+  mkdirSync(path.dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`${describeMachine(report.machine)}\n${report.command}\n\n`);
   process.stdout.write('| users | n | recordFeedback -> adapted slate p50 (ms) | p95 (ms) | max (ms) | share of the adapted slate already in the unadapted one |\n|---|---|---|---|---|---|\n');
   for (const [label, s] of [['all', report.all], ['known', report.knownUsers], ['new', report.newUsers]] as const) {
