@@ -26,6 +26,34 @@ export interface RedisAdaptedStateStoreOptions {
 /** How long a write waits for a connection that is (re)connecting. */
 const CONNECT_WAIT_MS = 2_000;
 
+/** Beside each strategy's field, `<strategy>@order` holds "<historyThrough>:<adaptedAt>" of the stored state. */
+const ORDER_SUFFIX = '@order';
+
+/**
+ * Two adapt jobs for one user (on two workers, or a retry) can finish out of order: a state
+ * is stored only if it saw at least as recent a history as the stored one (ties: the later
+ * adaptation wins, e.g. one made with a newly promoted model). ARGV: ttl, then per strategy
+ * field, historyThrough (-1 for none), adaptedAt, bytes.
+ */
+const WRITE_IF_NEWER = `
+local key = KEYS[1]
+for i = 2, #ARGV, 4 do
+  local field, through, at = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local current = redis.call('HGET', key, field .. '${ORDER_SUFFIX}')
+  local newer = true
+  if current then
+    local sep = string.find(current, ':', 1, true)
+    local storedThrough, storedAt = tonumber(string.sub(current, 1, sep - 1)), tonumber(string.sub(current, sep + 1))
+    newer = through > storedThrough or (through == storedThrough and at >= storedAt)
+  end
+  if newer then
+    redis.call('HSET', key, field, ARGV[i + 3], field .. '${ORDER_SUFFIX}', ARGV[i + 1] .. ':' .. ARGV[i + 2])
+  end
+end
+redis.call('EXPIRE', key, ARGV[1])
+return 1
+`;
+
 export const adaptedStateKey = (prefix: string, userId: string): string => `${prefix}:adapted:${userId}`;
 
 export class RedisAdaptedStateStore implements AdaptedStateStore {
@@ -72,6 +100,7 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
     }
     const out = new Map<string, StoredAdaptation>();
     for (const [strategy, bytes] of Object.entries(fields)) {
+      if (strategy.endsWith(ORDER_SUFFIX)) continue;
       const stored = decodeStoredAdaptation(bytes);
       if (stored && stored.strategy === strategy) out.set(strategy, stored);
     }
@@ -85,10 +114,9 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
   async write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void> {
     if (adaptations.length === 0) return;
     await this.#connected();
-    const key = adaptedStateKey(this.#prefix, userId);
-    const fields: Array<string | Buffer> = [];
-    for (const a of adaptations) fields.push(a.strategy, Buffer.from(encodeStoredAdaptation(a)));
-    await this.#redis.multi().hset(key, ...fields).expire(key, this.#ttlSeconds).exec();
+    const args: Array<string | Buffer> = [String(this.#ttlSeconds)];
+    for (const a of adaptations) args.push(a.strategy, String(a.historyThrough ?? -1), String(a.adaptedAt), Buffer.from(encodeStoredAdaptation(a)));
+    await this.#redis.eval(WRITE_IF_NEWER, 1, adaptedStateKey(this.#prefix, userId), ...args);
   }
 
   async forget(userId: string): Promise<void> {

@@ -78,6 +78,21 @@ describeWithRedis('adapted state in Redis', () => {
     expect(await redis.exists(adaptedStateKey(names.prefix, 'user-1'))).toBe(0);
   });
 
+  it('keeps the state that saw the newer history when adapt jobs finish out of order', async () => {
+    const at = (historyThrough: number, adaptedAt: number, delta: number, version = 'v1'): StoredAdaptation => ({
+      ...adaptation('two-tower', [delta], version),
+      historyThrough,
+      adaptedAt,
+    });
+    await store.write('user-3', [at(2_000, 10, 2)]);
+    await store.write('user-3', [at(1_000, 20, 1)]); // an older job finishing late
+    expect((await store.read('user-3')).get('two-tower')!.state.arrays.delta![0]).toBe(2);
+    await store.write('user-3', [at(2_000, 30, 3, 'v2')]); // same history, later (a promoted model)
+    expect((await store.read('user-3')).get('two-tower')!.modelVersion).toBe('v2');
+    await store.write('user-3', [at(3_000, 40, 4)]);
+    expect((await store.read('user-3')).get('two-tower')!.state.arrays.delta![0]).toBe(4);
+  });
+
   it('ignores a damaged value and a field stored under another strategy name', async () => {
     const key = adaptedStateKey(names.prefix, 'user-2');
     await redis.hset(key, 'two-tower', Buffer.from('garbage'), 'renamed', Buffer.from(encodeStoredAdaptation(adaptation('two-tower', [1]))));
