@@ -100,7 +100,8 @@ async function main(): Promise<void> {
     // adapt; no child process), measured enqueue -> completed.
     const connection = createRedisConnection(REDIS_URL);
     const queues = new JobQueues({ connection, prefix });
-    const events = new QueueEvents('adapt', { connection: createRedisConnection(REDIS_URL), prefix });
+    const eventsConnection = createRedisConnection(REDIS_URL);
+    const events = new QueueEvents('adapt', { connection: eventsConnection, prefix });
     await events.waitUntilReady();
     const empty: number[] = [];
     for (let i = 0; i < Number(args['empty-jobs']); i++) {
@@ -111,7 +112,9 @@ async function main(): Promise<void> {
     }
     await events.close();
     await queues.close();
+    // Connections handed to BullMQ are not closed by it: left open, they keep the bench alive.
     connection.disconnect();
+    eventsConnection.disconnect();
 
     const report = {
       machine: machineInfo(),
