@@ -4,11 +4,9 @@
  * has no offline queue and a short command timeout, so while Redis is away a read answers
  * "not adapted" at once and serving goes on from the history alone.
  */
-import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from '../strategies/contract.js';
-import { rgError } from '../errors.js';
-import { redactUrl } from '../jobs/redis-connection.js';
+import { redisOutageLog, withRedis } from '../jobs/redis-connection.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from './adapted-state-store.js';
 import { decodeStoredAdaptation, encodeStoredAdaptation, type StoredAdaptation } from './stored-adaptation.js';
 
@@ -22,9 +20,6 @@ export interface RedisAdaptedStateStoreOptions {
   readonly commandTimeoutMs?: number;
   readonly log: Logger;
 }
-
-/** How long a write waits for a connection that is (re)connecting. */
-const CONNECT_WAIT_MS = 2_000;
 
 /** Beside each strategy's field, `<strategy>@order` holds "<historyThrough>:<adaptedAt>" of the stored state. */
 const ORDER_SUFFIX = '@order';
@@ -60,15 +55,14 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
-  readonly #log: Logger;
   readonly #url: string;
-  #down = false;
+  readonly #outage: ReturnType<typeof redisOutageLog>;
 
   constructor(options: RedisAdaptedStateStoreOptions) {
     this.#prefix = options.prefix ?? 'recgate';
     this.#ttlSeconds = options.ttlSeconds ?? 30 * 24 * 3600;
-    this.#log = options.log;
     this.#url = options.redisUrl;
+    this.#outage = redisOutageLog(options.log, 'adapted user state', 'serving goes on from the history alone until it is back');
     this.#redis = new Redis(options.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -76,17 +70,8 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
       connectionName: 'recgate-adapted-state',
     });
-    this.#redis.on('error', (error: Error) => this.#outage(error));
-    this.#redis.on('ready', () => {
-      if (this.#down) this.#log.info('adapted user state: redis reconnected');
-      this.#down = false;
-    });
-  }
-
-  /** Logged once per outage, not once per request. */
-  #outage(error: Error): void {
-    if (!this.#down) this.#log.warn('adapted user state: redis unreachable; serving from history alone until it is back', { error: error.message });
-    this.#down = true;
+    this.#redis.on('error', this.#outage.error);
+    this.#redis.on('ready', this.#outage.ready);
   }
 
   async read(userId: string): Promise<ReadonlyMap<string, StoredAdaptation>> {
@@ -95,7 +80,7 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
     try {
       fields = await this.#redis.hgetallBuffer(adaptedStateKey(this.#prefix, userId));
     } catch (error) {
-      this.#outage(error instanceof Error ? error : new Error(String(error)));
+      this.#outage.error(error);
       return NO_ADAPTATIONS;
     }
     const out = new Map<string, StoredAdaptation>();
@@ -108,37 +93,18 @@ export class RedisAdaptedStateStore implements AdaptedStateStore {
   }
 
   /**
-   * Waits briefly for a connection that is (re)connecting, then throws while Redis is away:
-   * the adapt job then fails and is retried with backoff.
+   * RG_ERR_REDIS_UNAVAILABLE while Redis is away (after a short wait for a reconnecting
+   * connection): the adapt job then fails and is retried with backoff.
    */
   async write(userId: string, adaptations: readonly StoredAdaptation[]): Promise<void> {
     if (adaptations.length === 0) return;
-    await this.#connected();
     const args: Array<string | Buffer> = [String(this.#ttlSeconds)];
     for (const a of adaptations) args.push(a.strategy, String(a.historyThrough ?? -1), String(a.adaptedAt), Buffer.from(encodeStoredAdaptation(a)));
-    await this.#redis.eval(WRITE_IF_NEWER, 1, adaptedStateKey(this.#prefix, userId), ...args);
+    await withRedis(this.#redis, this.#url, () => this.#redis.eval(WRITE_IF_NEWER, 1, adaptedStateKey(this.#prefix, userId), ...args));
   }
 
   async forget(userId: string): Promise<void> {
-    await this.#connected();
-    try {
-      await this.#redis.del(adaptedStateKey(this.#prefix, userId));
-    } catch (error) {
-      throw rgError('RG_ERR_REDIS_UNAVAILABLE', { url: redactUrl(this.#url), reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  /** Waits briefly for a connection that is (re)connecting; RG_ERR_REDIS_UNAVAILABLE past that. */
-  async #connected(): Promise<void> {
-    if (this.#redis.status === 'ready') return;
-    try {
-      await Promise.race([
-        once(this.#redis, 'ready'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`not connected (${this.#redis.status})`)), CONNECT_WAIT_MS).unref()),
-      ]);
-    } catch (error) {
-      throw rgError('RG_ERR_REDIS_UNAVAILABLE', { url: redactUrl(this.#url), reason: error instanceof Error ? error.message : String(error) });
-    }
+    await withRedis(this.#redis, this.#url, () => this.#redis.del(adaptedStateKey(this.#prefix, userId)));
   }
 
   async close(): Promise<void> {

@@ -3,19 +3,15 @@
  * fails fast while Redis is away (no offline queue), so an API call says
  * `RG_ERR_REDIS_UNAVAILABLE` at once instead of hanging, and serving is never held up.
  */
-import { once } from 'node:events';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { isRecgateError, rgError } from '../errors.js';
 import { JOB_QUEUES, type JobPayloadInputs, type JobProgress, type JobQueueName } from './job-definitions.js';
 import { JobQueues } from './job-queues.js';
 import { JOB_STATES, type JobService, type JobState, type JobView, type ListJobsOptions } from './job-service.js';
-import { createRedisConnection, redactUrl } from './redis-connection.js';
+import { createRedisConnection, withRedis } from './redis-connection.js';
 import { jobCancelChannel } from '../models/promotion-channel.js';
 import { listTrainSchedules, type ScheduleView } from './train-schedules.js';
 
-/** How long a call waits for a connection that is (re)connecting before it gives up. */
-const CONNECT_WAIT_MS = 2_000;
 
 function isProgress(value: unknown): value is JobProgress {
   return !!value && typeof value === 'object' && typeof (value as JobProgress).phase === 'string' && typeof (value as JobProgress).percent === 'number';
@@ -76,19 +72,8 @@ export class BullJobService implements JobService {
     });
   }
 
-  async #call<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      if (this.#connection.status !== 'ready') {
-        await Promise.race([
-          once(this.#connection, 'ready'),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`not connected (${this.#connection.status})`)), CONNECT_WAIT_MS).unref()),
-        ]);
-      }
-      return await work();
-    } catch (error) {
-      if (isRecgateError(error)) throw error;
-      throw rgError('RG_ERR_REDIS_UNAVAILABLE', { url: redactUrl(this.#url), reason: error instanceof Error ? error.message : String(error) });
-    }
+  #call<T>(work: () => Promise<T>): Promise<T> {
+    return withRedis(this.#connection, this.#url, work);
   }
 
   enqueue<Q extends JobQueueName>(queue: Q, payload: JobPayloadInputs[Q]): Promise<JobView> {

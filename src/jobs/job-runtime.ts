@@ -17,7 +17,7 @@ import type { LiveModels } from '../serving/live-models.js';
 import { BullJobService } from './bull-job-service.js';
 import { EmbeddedJobRunner } from './embedded-job-runner.js';
 import { isFinished, jobUpdates, type JobService } from './job-service.js';
-import { createRedisConnection } from './redis-connection.js';
+import { createRedisConnection, redisOutageLog } from './redis-connection.js';
 import type { AdaptJobResult } from '../adaptation/adapt-user.js';
 
 export interface JobRuntime {
@@ -44,20 +44,6 @@ export interface JobRuntimeDeps {
   readonly adapt?: (userId: string) => Promise<AdaptJobResult>;
 }
 
-/** Logs a connection error once per outage, not once per reconnect attempt. */
-function outageLogger(log: AppLogger, what: string): { error(e: Error): void; ready(): void } {
-  let down = false;
-  return {
-    error(e) {
-      if (!down) log.warn(`${what}: redis unreachable; serving continues and it reconnects`, { error: e.message });
-      down = true;
-    },
-    ready() {
-      if (down) log.info(`${what}: redis reconnected`);
-      down = false;
-    },
-  };
-}
 
 export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime> {
   const { config, db, registry, models, log } = deps;
@@ -80,14 +66,14 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
   let jobs: JobService;
   let subscriber: Redis | null = null;
   if (config.redisUrl) {
-    const queuesOutage = outageLogger(log, 'job queues');
+    const queuesOutage = redisOutageLog(log, 'job queues');
     jobs = new BullJobService({
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
       adaptDebounceMs: config.adaptDebounceMs,
       onConnectionError: queuesOutage.error,
     });
-    const outage = outageLogger(log, 'promotion messages');
+    const outage = redisOutageLog(log, 'promotion messages');
     subscriber = createRedisConnection(config.redisUrl, { connectionName: 'recgate-gateway-promotions' });
     subscriber.on('error', outage.error);
     subscriber.on('ready', outage.ready);
