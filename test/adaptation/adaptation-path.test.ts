@@ -73,6 +73,29 @@ async function eventually<T>(probe: () => Promise<T | null>, what: string, timeo
 const adaptedSince = (gql: Gql, userId: string, since: Date) => () =>
   slateOf(gql, userId).then((s) => (s.adaptation?.historyThrough && new Date(s.adaptation.historyThrough) >= since ? s : null));
 
+/** An embedded gateway over 2,000 MovieTweetings ratings with a live two-tower model, trained in-process. */
+async function embeddedGatewayWithTwoTower(env: Record<string, string>): Promise<TestGateway> {
+  const t = await createTestGateway('sqlite', env);
+  await seedMovieTweetings(t.database.db, 2000);
+  await t.gateway.refresh();
+  await t.gateway.services.jobs.enqueue('train', { strategy: 'two-tower' });
+  await (t.gateway.services.jobs as EmbeddedJobRunner).idle();
+  expect(t.gateway.services.models.get('two-tower')).toBeDefined();
+  return t;
+}
+
+/**
+ * A user who has not been adapted clicks the first item of their slate (through `write`);
+ * resolves with that slate and the first adapted slate `read` serves after the click.
+ */
+async function clickUntilAdapted(write: Gql, read: Gql, user: string): Promise<{ before: SlateView; after: SlateView }> {
+  const before = await slateOf(read, user);
+  expect(before).toMatchObject({ strategy: 'two-tower', adaptation: null });
+  const clicked = await feedback(write, user, before.items[0]!.item.id);
+  const after = await eventually(adaptedSince(read, user, clicked), 'an adapted slate');
+  return { before, after };
+}
+
 async function someUser(t: TestGateway): Promise<string> {
   return (await t.database.db.prisma.user.findFirst({ orderBy: { id: 'asc' }, select: { externalId: true } }))!.externalId;
 }
@@ -82,12 +105,7 @@ describe('adaptation in embedded mode (no Redis)', () => {
   const gql: Gql = (q, v) => t.gql(q, v, t.clientKey);
 
   beforeAll(async () => {
-    t = await createTestGateway('sqlite', BASE_ENV);
-    await seedMovieTweetings(t.database.db, 2000);
-    await t.gateway.refresh();
-    await t.gateway.services.jobs.enqueue('train', { strategy: 'two-tower' });
-    await (t.gateway.services.jobs as EmbeddedJobRunner).idle();
-    expect(t.gateway.services.models.get('two-tower')).toBeDefined();
+    t = await embeddedGatewayWithTwoTower(BASE_ENV);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -95,11 +113,7 @@ describe('adaptation in embedded mode (no Redis)', () => {
 
   it('adapts a user after feedback; the next slate is served with it', async () => {
     const user = await someUser(t);
-    const before = await slateOf(gql, user);
-    expect(before).toMatchObject({ strategy: 'two-tower', adaptation: null });
-    const clicked = await feedback(gql, user, before.items[0]!.item.id);
-
-    const after = await eventually(adaptedSince(gql, user, clicked), 'an adapted slate');
+    const { before, after } = await clickUntilAdapted(gql, gql, user);
     const live = t.gateway.services.models.get('two-tower')!;
     expect(after.modelVersion).toBe(live.version);
     const interactions = await t.database.db.prisma.interaction.count({ where: { user: { externalId: user } } });
@@ -143,11 +157,7 @@ describe('no adapting model (two-tower with its default adaptSteps 0)', () => {
   it('queues no adapt job, and slates carry no adaptation', async () => {
     const params = JSON.parse(TWO_TOWER_PARAMS) as { 'two-tower': Record<string, unknown> };
     delete params['two-tower'].adaptSteps;
-    t = await createTestGateway('sqlite', { ...BASE_ENV, RECGATE_STRATEGY_PARAMS: JSON.stringify(params) });
-    await seedMovieTweetings(t.database.db, 2000);
-    await t.gateway.refresh();
-    await t.gateway.services.jobs.enqueue('train', { strategy: 'two-tower' });
-    await (t.gateway.services.jobs as EmbeddedJobRunner).idle();
+    t = await embeddedGatewayWithTwoTower({ ...BASE_ENV, RECGATE_STRATEGY_PARAMS: JSON.stringify(params) });
     expect(t.gateway.services.models.get('two-tower')!.adapts).toBe(false);
     const gql: Gql = (q, v) => t.gql(q, v, t.clientKey);
     const user = await someUser(t);
@@ -205,10 +215,7 @@ describeWithRedis('adaptation with Redis: a worker adapts, every gateway serves 
 
   it('feedback on one gateway; the adapted slate on another', async () => {
     const user = await someUser(a);
-    const before = await slateOf(gqlB, user);
-    expect(before).toMatchObject({ strategy: 'two-tower', adaptation: null });
-    const clicked = await feedback(gqlA, user, before.items[0]!.item.id);
-    const after = await eventually(adaptedSince(gqlB, user, clicked), 'an adapted slate on the other gateway');
+    const { after } = await clickUntilAdapted(gqlA, gqlB, user);
     expect(after.modelVersion).toBe(b.services.models.get('two-tower')!.version);
   });
 
