@@ -18,9 +18,9 @@ import { rgError } from '../errors.js';
 import { createIdempotencyKeys } from './idempotency-key.js';
 import { openImportSource } from './import-formats.js';
 import type { ImportSummary } from './import-summary.js';
-import { insertInteractions, type KeyedInteraction } from './interaction-insert.js';
+import { insertInteractions } from '../db/interaction-insert.js';
 import { ensureItems, upsertItems } from './item-upsert.js';
-import { formatBadRow, type BadRow, type ImportSource, type ItemRow, type JsonObject } from './rows.js';
+import { formatBadRow, type BadRow, type ImportSource, type InteractionRow, type ItemRow, type JsonObject } from './rows.js';
 import { catalogueRows, interactionRows } from './source-rows.js';
 import { ensureUsers, type UserState } from './user-upsert.js';
 
@@ -56,6 +56,11 @@ const optionsSchema = z.object({
 
 // One batch must fit easily; the default 5 s of an interactive transaction does not on a busy machine.
 const TRANSACTION = { maxWait: 60_000, timeout: 600_000 } as const;
+
+interface KeyedInteraction {
+  readonly row: InteractionRow;
+  readonly idempotencyKey: string;
+}
 
 /** Opens `path` as `format` (checking its files) and imports it. */
 export async function importIntoDatabase(
@@ -141,7 +146,21 @@ export async function importSource(
       for (const { row } of rows) batchUsers.set(row.userId, row.userAttributes ?? batchUsers.get(row.userId) ?? null);
       const newUsers = await ensureUsers(tx, provider, batchUsers, users, now);
       const newItems = await ensureItems(tx, provider, rows.map((r) => r.row.itemId), itemIds, now);
-      const added = await insertInteractions(tx, provider, rows, users.ids, itemIds);
+      const stored = await insertInteractions(
+        tx,
+        provider,
+        now,
+        rows.map(({ row, idempotencyKey }) => ({
+          userId: users.ids.get(row.userId)!,
+          itemId: itemIds.get(row.itemId)!,
+          type: row.type,
+          value: row.value,
+          occurredAt: new Date(row.occurredAt),
+          impressionId: null,
+          idempotencyKey,
+        })),
+      );
+      const added = stored.filter((id) => id !== null).length;
       return { newUsers, newItems, added };
     }, TRANSACTION);
     usersCreated += result.newUsers;

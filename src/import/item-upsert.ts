@@ -5,10 +5,10 @@
  * an existing item.
  */
 import type { Provider } from '../db/index.js';
-import { insertMissing, resolveKnownIds } from './external-ids.js';
+import { insertMissing, resolveKnownIds } from '../db/external-ids.js';
 import type { ItemRow } from './rows.js';
 import { placeholderItem } from './source-rows.js';
-import { chunksFor, inList, jsonMerge, valuesClause, type RawSql, type SqlValue } from './sql-batch.js';
+import { chunksFor, inList, jsonMerge, valuesClause, type RawSql, type SqlValue } from '../db/sql-batch.js';
 
 /** Upserts catalogue rows (distinct external ids); returns how many items are new. */
 export async function upsertItems(

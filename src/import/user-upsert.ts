@@ -4,9 +4,9 @@
  * once per row.
  */
 import type { Provider } from '../db/index.js';
-import { insertMissing, resolveKnownIds } from './external-ids.js';
+import { insertMissing, resolveKnownIds } from '../db/external-ids.js';
 import type { JsonObject } from './rows.js';
-import { chunksFor, jsonMerge, valuesClause, type RawSql, type SqlValue } from './sql-batch.js';
+import { chunksFor, jsonMerge, valuesClause, type RawSql, type SqlValue } from '../db/sql-batch.js';
 
 export interface UserState {
   /** externalId -> internal id. */

@@ -48,13 +48,17 @@ export class RewardAttribution {
     const window = policy.config.rewardWindowMs;
     const now = this.#now();
     let counted = 0;
+    // One read for the batch's impressions; the claims below stay one per impression.
+    const ids = [...new Set(feedback.map((f) => f.impressionId).filter((id): id is string => !!id))];
+    if (ids.length === 0) return 0;
+    const impressions = await db.prisma.impression.findMany({
+      where: { id: { in: ids }, variant: META_POLICY_VARIANT },
+      select: { id: true, strategy: true, features: true, createdAt: true },
+    });
+    const byId = new Map(impressions.map((i) => [i.id, i]));
     for (const f of feedback) {
-      if (!f.impressionId) continue;
-      const impression = await db.prisma.impression.findUnique({
-        where: { id: f.impressionId },
-        select: { id: true, strategy: true, features: true, variant: true, createdAt: true },
-      });
-      if (!impression || impression.variant !== META_POLICY_VARIANT) continue;
+      const impression = f.impressionId ? byId.get(f.impressionId) : undefined;
+      if (!impression) continue;
       const features = featuresOf(impression.features);
       if (!features) continue;
       const created = impression.createdAt.getTime();

@@ -4,7 +4,7 @@
  * `INSERT ... ON CONFLICT DO NOTHING`, so a concurrent writer (the gateway taking feedback)
  * that creates the same user first is not an error.
  */
-import type { Provider } from '../db/index.js';
+import type { Provider } from './database-url.js';
 import { chunksFor, inList, quoted, valuesClause, type RawSql, type SqlValue } from './sql-batch.js';
 
 export type EntityTable = 'User' | 'Item';

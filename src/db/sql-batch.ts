@@ -3,7 +3,7 @@
  * from placeholders (`?` vs `$n`). Identifiers are quoted exactly as the generated migrations
  * quote them ("Interaction", "occurredAt"). Values are always bound, never spliced in.
  */
-import type { Provider } from '../db/index.js';
+import type { Provider } from './database-url.js';
 
 /**
  * Bound values per statement. SQLite's SQLITE_MAX_VARIABLE_NUMBER is 32,766 (checked against
@@ -11,7 +11,7 @@ import type { Provider } from '../db/index.js';
  */
 export const MAX_BOUND_VALUES = 32_766;
 
-/** What the import needs of a Prisma client or transaction client. */
+/** What multi-row writes need of a Prisma client or transaction client. */
 export interface RawSql {
   $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
