@@ -63,7 +63,6 @@ interface Evaluation {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- benchmarks any strategy
 async function evaluate(strategy: StrategyDefinition<any, any>, rawParams: unknown, dataset: BenchDataset, split: ReturnType<typeof leaveLastNewItemOut>, sample: readonly { userId: string; itemId: string }[], seed: number): Promise<Evaluation> {
   const params = parseStrategyParams(strategy, rawParams);
   const started = performance.now();

@@ -135,14 +135,14 @@ async function benchServing(data: Data) {
   // request so both see the same machine conditions.
   for (const path of ['tensor', 'loop'] as const) {
     model.scoring = path;
-    for (const request of requests) twoTowerStrategy.recommend(model, request);
+    for (const request of requests) await twoTowerStrategy.recommend(model, request);
   }
   for (let pass = 0; pass < 3; pass++) {
     for (const request of requests) {
       for (const path of ['tensor', 'loop'] as const) {
         model.scoring = path;
         const started = performance.now();
-        twoTowerStrategy.recommend(model, request);
+        await twoTowerStrategy.recommend(model, request);
         latencies[path].push(performance.now() - started);
       }
     }
@@ -153,7 +153,6 @@ async function benchServing(data: Data) {
   return { dataset: data.name, catalogueItems: items, users: requests.length, k: 10, tensor: summary(latencies.tensor), loop: summary(latencies.loop) };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- benchmarks any strategy
 async function accuracy(strategy: StrategyDefinition<any, any>, data: Data, split: ReturnType<typeof leaveLastNewItemOut>, sample: readonly { userId: string; itemId: string }[]) {
   const params = parseStrategyParams(strategy, {});
   const now = data.interactions.reduce((m, r) => Math.max(m, r.occurredAt), 0) + 1000;

@@ -48,7 +48,7 @@ export async function startMetaPolicy(config: MetaPolicyConfig, options: MetaPol
   if (options.timers !== false) {
     rewards.start();
     const every = (ms: number, work: () => Promise<void>, what: string) => {
-      const t = setInterval(() => work().catch((error: unknown) => log.warn(`${what} failed; will retry`, { error: String(error) })), ms);
+      const t = setInterval(() => void work().catch((error: unknown) => log.warn(`${what} failed; will retry`, { error: String(error) })), ms);
       t.unref();
       timers.push(t);
     };

@@ -4,7 +4,7 @@
  * fails, and once a request sees the new version no later one sees the old.
  */
 import { describeWithRedis } from '../support/test-redis.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { openProcessorDeps } from '../../src/jobs/processor-deps.js';
 import { processTrainJob } from '../../src/jobs/processors/train-processor.js';

@@ -1,6 +1,6 @@
 import { describeWithRedis } from '../support/test-redis.js';
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { MetaPolicy, RedisStatistics, defaultMetaPolicyConfig, type ContextFeatures } from '../../src/policy/index.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,6 +1,6 @@
 import { describeWithRedis } from '../support/test-redis.js';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { RedisStatistics } from '../../src/policy/index.js';

@@ -161,7 +161,7 @@ describe('als strategy', () => {
     expect(await alsStrategy.recommend(model, request(user, { k: 0 }))).toEqual([]);
   });
 
-  it('rejects bad params at validation and a damaged artifact at load', () => {
+  it('rejects bad params at validation and a damaged artifact at load', async () => {
     for (const bad of [{ factors: 0 }, { regularization: 0 }, { alpha: -1 }, { iterations: 2.5 }, { factor: 32 }]) {
       let code = 'no error';
       try {
@@ -181,7 +181,7 @@ describe('als strategy', () => {
     for (const artifact of damaged) {
       let code = 'no error';
       try {
-        alsStrategy.load(artifact, { params, catalog: catalog(), log: silentLog });
+        await alsStrategy.load(artifact, { params, catalog: catalog(), log: silentLog });
       } catch (error) {
         code = isRecgateError(error) ? error.code : String(error);
       }

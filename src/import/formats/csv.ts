@@ -13,7 +13,7 @@ import {
   splitCategories,
   timestampTextSchema,
 } from '../field-schemas.js';
-import { type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import type { ImportFormat, InteractionRow, ItemRow, ParsedRow } from '../rows.js';
 import { requireFile } from '../source-files.js';
 
 const interactionSchema = z.object({

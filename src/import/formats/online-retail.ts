@@ -12,7 +12,7 @@ import {
   positiveIntegerTextSchema,
   unixSecondsSchema,
 } from '../field-schemas.js';
-import { type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
+import type { ImportFormat, InteractionRow, ItemRow, ParsedRow } from '../rows.js';
 import { requireDirectoryFiles } from '../source-files.js';
 
 const PURCHASE_COLUMNS = [
