@@ -1,7 +1,9 @@
 /**
- * Splits one CSV line (RFC 4180 quoting: `"a, b"` and `""` for a quote inside quotes).
- * Fields never span lines in the files recgate imports, so a quote left open at the end of
- * the line is an error rather than a reason to read on.
+ * Splits one CSV line, RFC 4180 quoting: `"a, b"` and `""` for a quote inside quotes. The one
+ * CSV splitter of recgate (imports, off-policy logs). Fields never span lines in the files
+ * recgate reads, so a quote left open at the end of the line is an error rather than a
+ * reason to read on. A stray quote (inside an unquoted field, or text after a closing quote)
+ * is an error too: guessing what the writer meant would silently shift or merge fields.
  */
 export type CsvFields = { readonly ok: true; readonly fields: string[] } | { readonly ok: false; readonly reason: string };
 
@@ -11,6 +13,7 @@ export function splitCsvLine(line: string): CsvFields {
   let field = '';
   let i = 0;
   let quoted = false;
+  let closed = false; // the current field was quoted and its closing quote has been read
   while (i < line.length) {
     const ch = line[i]!;
     if (quoted) {
@@ -21,15 +24,19 @@ export function splitCsvLine(line: string): CsvFields {
           continue;
         }
         quoted = false;
+        closed = true;
       } else {
         field += ch;
       }
-    } else if (ch === '"') {
-      if (field.length > 0) return { ok: false, reason: `a quote inside an unquoted field at column ${i + 1}` };
-      quoted = true;
     } else if (ch === ',') {
       fields.push(field);
       field = '';
+      closed = false;
+    } else if (closed) {
+      return { ok: false, reason: `text after a closing quote at column ${i + 1}` };
+    } else if (ch === '"') {
+      if (field.length > 0) return { ok: false, reason: `a quote inside an unquoted field at column ${i + 1}` };
+      quoted = true;
     } else {
       field += ch;
     }

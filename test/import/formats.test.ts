@@ -270,9 +270,13 @@ describe('paths and formats', () => {
 });
 
 describe('building blocks', () => {
-  it('splits CSV lines with RFC 4180 quoting', () => {
+  it('splits CSV lines with RFC 4180 quoting and rejects stray quotes', () => {
     expect(splitCsvLine('a,"b, c","say ""hi""",')).toEqual({ ok: true, fields: ['a', 'b, c', 'say "hi"', ''] });
-    expect(splitCsvLine('a,b"c')).toMatchObject({ ok: false });
+    expect(splitCsvLine('a,b"c')).toEqual({ ok: false, reason: 'a quote inside an unquoted field at column 4' });
+    expect(splitCsvLine('"a"b,c')).toEqual({ ok: false, reason: 'text after a closing quote at column 4' });
+    expect(splitCsvLine('a,"b,c')).toEqual({ ok: false, reason: 'a quoted field is not closed on this line' });
+    expect(splitCsvLine('"",""""')).toEqual({ ok: true, fields: ['', '"'] });
+    expect(splitCsvLine('plain,fields,')).toEqual({ ok: true, fields: ['plain', 'fields', ''] });
   });
 
   it('derives the same idempotency keys from the same rows, counting identical rows apart', () => {

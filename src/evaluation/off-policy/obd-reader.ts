@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
 import type { ActionFeatures, ActionSpace, BanditRound, LoggedBanditFeedback } from './bandit-feedback.js';
-import { splitCsvLine, textLines } from './csv-line.js';
+import { csvCells, textLines } from './log-lines.js';
 import type { BanditFeedbackSource, FeedbackLoadOptions } from './feedback-source.js';
 
 export interface ObdReadOptions extends FeedbackLoadOptions {
@@ -87,12 +87,12 @@ interface ItemContext {
 
 async function readItemContext(file: string): Promise<ItemContext> {
   const lines = textLines(await readText(file));
-  const header = splitCsvLine(lines[0] ?? '');
+  const header = csvCells(file, 1, lines[0] ?? '');
   const idColumn = header.indexOf('item_id');
   if (idColumn < 0) throw rgError('RG_ERR_OPE_LOG', { file, line: 1, reason: 'missing column "item_id"' });
   const featureColumns = header.flatMap((name, column) => (/^item_feature_\d+$/.test(name) ? [column] : []));
   const rows = lines.slice(1).map((line, i) => {
-    const cells = splitCsvLine(line);
+    const cells = csvCells(file, i + 2, line);
     if (cells.length !== header.length) {
       throw rgError('RG_ERR_OPE_LOG', {
         file,
@@ -137,7 +137,7 @@ export async function readObdFeedback(file: string, options: ObdReadOptions = {}
 
   const lines = textLines(await readText(file));
   if (lines.length === 0) throw rgError('RG_ERR_OPE_LOG', { file, line: 1, reason: 'the file is empty' });
-  const header = splitCsvLine(lines[0]!).map((name) => name.trim());
+  const header = csvCells(file, 1, lines[0]!).map((name) => name.trim());
   for (const column of REQUIRED_COLUMNS) {
     if (!header.includes(column)) throw rgError('RG_ERR_OPE_LOG', { file, line: 1, reason: `missing column "${column}"` });
   }
@@ -158,7 +158,7 @@ export async function readObdFeedback(file: string, options: ObdReadOptions = {}
   const rows: Row[] = [];
   for (const [i, line] of dataLines.entries()) {
     const lineNumber = i + 2;
-    const cells = splitCsvLine(line);
+    const cells = csvCells(file, lineNumber, line);
     if (cells.length !== header.length) {
       throw rgError('RG_ERR_OPE_LOG', { file, line: lineNumber, reason: `${cells.length} fields, the header has ${header.length}` });
     }

@@ -104,6 +104,13 @@ describe('bad logs give coded errors with the file and line, and no rounds', () 
     expect((await codedError(readObdFeedback(empty), 'RG_ERR_OPE_LOG')).message).toContain('no rounds');
   });
 
+  it('a stray quote, which the importers reject too (one CSV splitter)', async () => {
+    const stray = await writeObdSlice(RANDOM_LOG, 10, (lines) => lines.map((l, i) => (i === 4 ? l.replace(',', ',"') : l)));
+    const error = await codedError(readObdFeedback(stray), 'RG_ERR_OPE_LOG');
+    expect(error.details).toMatchObject({ line: 5 });
+    expect(error.message).toContain('quote');
+  });
+
   it('an unreadable file', async () => {
     const missing = path.join(os.tmpdir(), 'recgate-ope-does-not-exist', 'men.csv');
     const error = await codedError(readObdFeedback(missing), 'RG_ERR_IMPORT_FILE');
