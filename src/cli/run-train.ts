@@ -12,15 +12,12 @@ import { openProcessorDeps } from '../jobs/processor-deps.js';
 import { processTrainJob, type TrainJobResult } from '../jobs/processors/train-processor.js';
 import { parseJobPayload } from '../jobs/job-definitions.js';
 import { createProgressBar } from './progress-bar.js';
+import { isJsonObject, parseJson } from '../json-value.js';
 
 function parseParams(raw: string | undefined): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
+  const parsed = parseJson(raw);
+  if (parsed.ok && isJsonObject(parsed.value)) return parsed.value;
   throw rgError('RG_ERR_INVALID_INPUT', { path: '--params', reason: 'must be a JSON object, e.g. {"epochs":3}' });
 }
 

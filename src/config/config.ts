@@ -7,6 +7,7 @@ import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
 import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from '../policy/policy-config.js';
 import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
+import { isJsonObject, parseJson } from '../json-value.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 const optionalString = z
@@ -125,16 +126,13 @@ function parsePromotionMetrics(spec: string): Record<string, string> {
 }
 
 function parseStrategyParamsJson(raw: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_STRATEGY_PARAMS is not JSON (${(error as Error).message})` });
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+  const parsed = parseJson(raw);
+  if (!parsed.ok) throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_STRATEGY_PARAMS is not JSON (${parsed.reason})` });
+  const value = parsed.value;
+  if (!isJsonObject(value)) {
     throw rgError('RG_ERR_CONFIG', { reason: 'RECGATE_STRATEGY_PARAMS must be a JSON object {"<strategy>": {...}}' });
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean);

@@ -4,6 +4,7 @@
  */
 import type { CatalogReader, InteractionReader, Logger, TrainProgress, TrainResult } from '../strategies/contract.js';
 import type { RegisteredStrategy } from '../strategies/registry.js';
+import { modelVersionId } from '../models/model-version-id.js';
 
 export interface TrainStrategyInput {
   readonly interactions: InteractionReader;
@@ -44,7 +45,7 @@ export async function trainStrategy(entry: RegisteredStrategy, input: TrainStrat
     ...result,
     strategy: definition.name,
     strategyVersion: definition.version,
-    version: `${definition.name}@${trainedAt.toISOString()}`,
+    version: modelVersionId(definition.name, trainedAt),
     trainedAt,
     durationMs: Date.now() - started,
   };

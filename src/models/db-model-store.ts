@@ -2,11 +2,12 @@
  * The model store in the database's `ModelVersion` table. Promotion and rollback are single
  * transactions, so there is never a moment with two live versions of a strategy.
  */
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/index.js';
 import { rgError } from '../errors.js';
 import type { ListModelVersionsOptions, ModelStore } from './model-store.js';
 import { MODEL_STATUSES, type ModelStatus, type ModelVersion, type ModelVersionSummary, type NewModelVersion } from './model-version.js';
+import { modelVersionId } from './model-version-id.js';
+import { jsonColumn } from '../json-value.js';
 
 const SUMMARY_FIELDS = {
   id: true,
@@ -38,20 +39,8 @@ interface SummaryRow {
   retiredAt: Date | null;
 }
 
-function parseJson(value: unknown): unknown {
-  // SQLite Json columns may come back as text depending on the adapter.
-  if (typeof value === 'string') {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
 function toMetrics(value: unknown): Record<string, number> {
-  const parsed = parseJson(value);
+  const parsed = jsonColumn(value);
   const out: Record<string, number> = {};
   if (parsed && typeof parsed === 'object') {
     for (const [k, v] of Object.entries(parsed)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
@@ -70,7 +59,7 @@ function toSummary(row: SummaryRow): ModelVersionSummary {
     strategyVersion: row.strategyVersion,
     status: toStatus(row.status),
     metrics: Object.freeze(toMetrics(row.metrics)),
-    params: parseJson(row.params),
+    params: jsonColumn(row.params),
     dataFingerprint: row.dataFingerprint,
     backend: row.backend,
     durationMs: row.durationMs,
@@ -80,11 +69,6 @@ function toSummary(row: SummaryRow): ModelVersionSummary {
   });
 }
 
-/** `popularity@2026-11-22T10:00:00.000Z-1a2b3c4d`: says when, and unique across workers. */
-function newVersionId(strategy: string, trainedAt: Date): string {
-  return `${strategy}@${trainedAt.toISOString()}-${randomUUID().slice(0, 8)}`;
-}
-
 export class DbModelStore implements ModelStore {
   constructor(private readonly db: Database) {}
 
@@ -92,7 +76,7 @@ export class DbModelStore implements ModelStore {
     const trainedAt = version.trainedAt ?? new Date();
     const row = await this.db.prisma.modelVersion.create({
       data: {
-        id: newVersionId(version.strategy, trainedAt),
+        id: modelVersionId(version.strategy, trainedAt),
         strategy: version.strategy,
         strategyVersion: version.strategyVersion,
         status: 'candidate',

@@ -4,6 +4,7 @@
  * while Redis was away costs a polling interval, never a wrong model.
  */
 import type { Redis } from 'ioredis';
+import { isJsonObject, parseJson } from '../json-value.js';
 
 export interface PromotionMessage {
   readonly strategy: string;
@@ -20,13 +21,11 @@ export async function publishPromotion(connection: Redis, prefix: string, messag
 }
 
 function parseMessage(raw: string): PromotionMessage | null {
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (value && typeof value === 'object' && typeof (value as PromotionMessage).strategy === 'string' && typeof (value as PromotionMessage).versionId === 'string') {
-      return value as PromotionMessage;
-    }
-  } catch {
-    // A foreign message on our channel: ignore it.
+  // A foreign message on our channel (not JSON, or another shape) is ignored.
+  const parsed = parseJson(raw);
+  const value = parsed.ok ? parsed.value : null;
+  if (isJsonObject(value) && typeof value.strategy === 'string' && typeof value.versionId === 'string') {
+    return { strategy: value.strategy, versionId: value.versionId };
   }
   return null;
 }

@@ -13,11 +13,12 @@ import type { ActionSpace, BanditRound, LoggedBanditFeedback } from '../evaluati
 import type { BanditFeedbackSource, FeedbackLoadOptions } from '../evaluation/off-policy/feedback-source.js';
 import type { StrategyTargetFactory, TargetPolicy } from '../evaluation/off-policy/target-policy.js';
 import { META_POLICY_VARIANT } from './reward-attribution.js';
+import { jsonColumn } from '../json-value.js';
 
 const PAGE = 5_000;
 
 function featureMap(value: unknown): Record<string, string> {
-  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  const parsed = jsonColumn(value);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

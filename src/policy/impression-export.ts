@@ -4,6 +4,7 @@
  * scores) and, once attributed, its reward. Read in pages, written as it goes.
  */
 import type { Database } from '../db/index.js';
+import { jsonColumn } from '../json-value.js';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -28,7 +29,6 @@ const PAGE = 2_000;
 
 export type ExportedImpression = Record<(typeof IMPRESSION_COLUMNS)[number], unknown>;
 
-const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 /** Every impression, oldest first. */
 export async function* readImpressions(db: Database): AsyncGenerator<ExportedImpression> {
@@ -63,9 +63,9 @@ export async function* readImpressions(db: Database): AsyncGenerator<ExportedImp
         modelVersion: r.modelVersion,
         propensity: r.propensity,
         variant: r.variant,
-        features: json(r.features) ?? null,
-        context: json(r.context),
-        items: json(r.items),
+        features: jsonColumn(r.features) ?? null,
+        context: jsonColumn(r.context),
+        items: jsonColumn(r.items),
         reward: r.reward,
         rewardedAt: r.rewardedAt?.toISOString() ?? null,
       };

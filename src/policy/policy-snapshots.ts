@@ -6,6 +6,7 @@
 import type { Database } from '../db/index.js';
 import type { PolicyStatistics } from './statistics-store.js';
 import type { ArmStatistics } from './sufficient-statistics.js';
+import { jsonColumn } from '../json-value.js';
 
 export const META_POLICY_NAME = 'meta-policy';
 
@@ -35,7 +36,7 @@ function parseState(value: unknown): PolicyStatistics | null {
 export async function latestSnapshot(db: Database, policy = META_POLICY_NAME): Promise<{ state: PolicyStatistics; createdAt: Date } | null> {
   const row = await db.prisma.policySnapshot.findFirst({ where: { policy }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   if (!row) return null;
-  const state = typeof row.state === 'string' ? JSON.parse(row.state) : row.state;
+  const state = jsonColumn(row.state);
   const parsed = parseState(state);
   return parsed ? { state: parsed, createdAt: row.createdAt } : null;
 }

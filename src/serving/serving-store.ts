@@ -7,6 +7,7 @@
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { parseDatabaseUrl } from '../db/database-url.js';
+import { jsonColumn } from '../json-value.js';
 
 export interface StoredUserInteractions {
   readonly attributes: unknown;
@@ -37,8 +38,6 @@ export interface ServingStore {
   close(): Promise<void>;
 }
 
-const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
-
 function sqliteStore(file: string): ServingStore {
   const db = new Sqlite(file);
   db.pragma('busy_timeout = 10000');
@@ -62,7 +61,7 @@ function sqliteStore(file: string): ServingStore {
     async userInteractions(externalId, limit) {
       const u = user.get(externalId);
       if (!u) return null;
-      return { attributes: parseJson(u.attributes), interactions: interactions.all(u.id, limit) };
+      return { attributes: jsonColumn(u.attributes), interactions: interactions.all(u.id, limit) };
     },
     async insertImpressions(rows) {
       insertAll.immediate(rows);
