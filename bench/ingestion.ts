@@ -10,7 +10,8 @@
  * some slates (so that a tenth of the feedback names an impression and
  * the meta-policy is rewarded), then
  * 1. sends `--events` feedback entries in batches of `--batch` over `--connections` concurrent
- *    keep-alive connections, each with its own idempotency key: events/s, p50/p99 per batch;
+ *    keep-alive connections, each with its own idempotency key: events/s, p50/p99 per batch
+ *    (a batch answered with an error is sent again, as a client would, and counted);
  * 2. replays every batch with the same keys: every answer must name the ids of the first
  *    pass (duplicates = entries answered with another id, or rows beyond the expected count);
  * 3. counts the stored rows of the run in the database: lost = expected - stored.
@@ -19,7 +20,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,9 @@ const CONNECTIONS = Number(args.connections);
 const USERS = Number(args.users);
 const ITEMS = Number(args.items);
 const SLATES = 400;
+const MAX_ATTEMPTS = 5;
+/** The gateways' output, for a look at what went wrong when a batch failed. */
+const GATEWAY_LOG = path.join(os.tmpdir(), `recgate-bench-ingestion-${process.pid}.log`);
 const WARM_UP_BATCHES = 10;
 type Provider = 'sqlite' | 'postgres';
 
@@ -134,6 +138,7 @@ function startGateway(databaseUrl: string, profileDir: string | null): Promise<{
     let seen = '';
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
+      appendFileSync(GATEWAY_LOG, chunk);
       const m = /(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(seen);
       if (m) resolve({ child, url: m[1]! });
     };
@@ -161,6 +166,15 @@ async function gql<T>(url: string, key: string, query: string, variables: Record
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+/**
+ * CPU seconds a process has used (Linux /proc; user + system, 100 ticks a second). On a shared
+ * machine, events per gateway CPU second is the figure load does not distort.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** A small deterministic generator (mulberry32), so every run sends the same feedback. */
@@ -206,6 +220,9 @@ interface PassResult {
   readonly eventsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Batches answered with an error and sent again (each retry counted). */
+  readonly failedAttempts: number;
+  readonly firstFailure: string | null;
   readonly answers: Array<Array<{ id: string; idempotencyKey: string }>>;
 }
 
@@ -213,26 +230,39 @@ interface PassResult {
 async function send(url: string, key: string, batches: readonly FeedbackEntry[][]): Promise<PassResult> {
   const answers: PassResult['answers'] = new Array(batches.length);
   const times: number[] = [];
+  const failures: string[] = [];
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (let b = next++; b < batches.length; b = next++) {
         const started = performance.now();
-        const data = await gql<{ recordFeedbackBatch: Array<{ id: string; idempotencyKey: string }> }>(url, key, RECORD_BATCH, { inputs: batches[b] });
+        // A client retries a failed batch with the same keys: that is what the keys are for.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const data = await gql<{ recordFeedbackBatch: Array<{ id: string; idempotencyKey: string }> }>(url, key, RECORD_BATCH, { inputs: batches[b] });
+            answers[b] = data.recordFeedbackBatch;
+            break;
+          } catch (error) {
+            if (attempt >= MAX_ATTEMPTS) throw error;
+            failures.push(String(error).slice(0, 300));
+          }
+        }
         times.push(performance.now() - started);
-        answers[b] = data.recordFeedbackBatch;
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
   const events = batches.reduce((n, b) => n + b.length, 0);
-  return { seconds, eventsPerSecond: events / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), answers };
+  return { seconds, eventsPerSecond: events / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), failedAttempts: failures.length, firstFailure: failures[0] ?? null, answers };
 }
 
 interface EngineResult {
   readonly provider: Provider;
   readonly events: number;
+  /** CPU the gateway process used during the first pass. */
+  readonly gatewayCpuSeconds: number;
+  readonly eventsPerGatewayCpuSecond: number;
   readonly first: Omit<PassResult, 'answers'>;
   readonly replay: Omit<PassResult, 'answers'>;
   readonly duplicates: number;
@@ -264,7 +294,9 @@ async function runEngine(provider: Provider): Promise<EngineResult> {
     await send(url, clientKey, warmUp);
     const prefix = `bench-${provider}-`;
     const batches = makeBatches(prefix, EVENTS, slates, 42);
+    const cpuBefore = cpuSeconds(gateway.pid!);
     const first = await send(url, clientKey, batches);
+    const gatewayCpuSeconds = cpuSeconds(gateway.pid!) - cpuBefore;
     const replay = await send(url, clientKey, batches);
 
     // Exactly once: the replay answers every entry with the id the first pass stored.
@@ -274,7 +306,7 @@ async function runEngine(provider: Provider): Promise<EngineResult> {
     duplicates += Math.max(0, storedRows - EVENTS);
     const { answers: _a, ...firstStats } = first;
     const { answers: _b, ...replayStats } = replay;
-    return { provider, events: EVENTS, first: firstStats, replay: replayStats, duplicates, lost: Math.max(0, EVENTS - storedRows), storedRows, rewardedImpressions: await database.rewardedImpressions() };
+    return { provider, events: EVENTS, gatewayCpuSeconds, eventsPerGatewayCpuSecond: EVENTS / gatewayCpuSeconds, first: firstStats, replay: replayStats, duplicates, lost: Math.max(0, EVENTS - storedRows), storedRows, rewardedImpressions: await database.rewardedImpressions() };
   } finally {
     if (gateway && gateway.exitCode === null) {
       const exited = new Promise((r) => gateway!.once('exit', r));
@@ -291,7 +323,7 @@ async function main(): Promise<void> {
   for (const provider of args.providers!.split(',') as Provider[]) {
     process.stderr.write(`${provider}: ${EVENTS} events in batches of ${BATCH}, ${CONNECTIONS} connections ...\n`);
     const result = await runEngine(provider);
-    process.stderr.write(`${provider}: ${Math.round(result.first.eventsPerSecond)} events/s, p99 ${result.first.p99Ms.toFixed(0)} ms, ${result.duplicates} duplicates, ${result.lost} lost\n`);
+    process.stderr.write(`${provider}: ${Math.round(result.first.eventsPerSecond)} events/s (${Math.round(result.eventsPerGatewayCpuSecond)} per gateway CPU s), p99 ${result.first.p99Ms.toFixed(0)} ms, ${result.duplicates} duplicates, ${result.lost} lost\n`);
     results.push(result);
   }
   const report = { machine, events: EVENTS, batch: BATCH, connections: CONNECTIONS, users: USERS, items: ITEMS, results };
@@ -301,14 +333,14 @@ async function main(): Promise<void> {
     `ingestion benchmark: ${describeMachine(machine)}`,
     `recordFeedbackBatch, ${EVENTS} events, batches of ${BATCH}, ${CONNECTIONS} connections, ${USERS} users, ${ITEMS} items`,
     '',
-    '| engine | events/s | p50 ms | p99 ms | replay events/s | duplicates | lost | rewarded impressions |',
-    '|---|---|---|---|---|---|---|---|',
+    '| engine | events/s | p50 ms | p99 ms | events per gateway CPU s | retried batches | replay events/s | duplicates | lost | rewarded impressions |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.provider} | ${Math.round(r.first.eventsPerSecond)} | ${r.first.p50Ms.toFixed(1)} | ${r.first.p99Ms.toFixed(1)} | ${Math.round(r.replay.eventsPerSecond)} | ${r.duplicates} | ${r.lost} | ${r.rewardedImpressions} |`,
+        `| ${r.provider} | ${Math.round(r.first.eventsPerSecond)} | ${r.first.p50Ms.toFixed(1)} | ${r.first.p99Ms.toFixed(1)} | ${Math.round(r.eventsPerGatewayCpuSecond)} | ${r.first.failedAttempts} | ${Math.round(r.replay.eventsPerSecond)} | ${r.duplicates} | ${r.lost} | ${r.rewardedImpressions} |`,
     ),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n\ngateway output: ${GATEWAY_LOG}\n`);
 }
 
 await main();
