@@ -1,0 +1,72 @@
+/**
+ * Where the benchmarks find their data. They read the whole datasets, which do not ship with
+ * recgate (tests use the small slices in test/fixtures/): a development clone has them in
+ * `../shared/datasets/` beside it. MovieTweetings 100k ships whole in `data/` (the demo's
+ * data, byte for byte the same files), so benchmarks on it run from any clone.
+ *
+ * A missing dataset ends the bench with a message naming the folder and what belongs in it,
+ * and exit status 1: no stack trace.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+/** The datasets folder beside the clone. */
+export const SHARED_DATASETS = path.resolve(REPO_ROOT, '../shared/datasets');
+
+interface DatasetLocation {
+  readonly title: string;
+  readonly directory: string;
+  /** Files the benches read, relative to `directory`. */
+  readonly files: readonly string[];
+  /** Where a user learns what the files are and where they come from. */
+  readonly provenance: string;
+}
+
+const LOCATIONS = {
+  movietweetings: {
+    title: 'MovieTweetings 100k',
+    directory: path.join(REPO_ROOT, 'data/movietweetings-100k'),
+    files: ['ratings.dat', 'movies.dat'],
+    provenance: 'data/movietweetings-100k/PROVENANCE.md',
+  },
+  'online-retail': {
+    title: 'Online Retail (UCI)',
+    directory: path.join(SHARED_DATASETS, 'online-retail'),
+    files: ['purchases.csv.gz', 'items.csv'],
+    provenance: 'test/fixtures/online-retail/PROVENANCE.md',
+  },
+  'open-bandit': {
+    title: 'Open Bandit Dataset small sample',
+    directory: path.join(SHARED_DATASETS, 'open-bandit-sample'),
+    files: ['random/men/men.csv', 'random/men/item_context.csv', 'bts/men/men.csv', 'bts/men/item_context.csv'],
+    provenance: 'test/fixtures/open-bandit/PROVENANCE.md',
+  },
+} as const satisfies Record<string, DatasetLocation>;
+
+export type BenchDataset = keyof typeof LOCATIONS;
+export const BENCH_DATASETS = Object.keys(LOCATIONS) as BenchDataset[];
+
+/**
+ * The folder of a whole dataset. When a file is missing, prints what to put where and exits
+ * the process with status 1, before the bench has done any work worth keeping.
+ */
+export function datasetDirectory(name: BenchDataset): string {
+  // Names often come from a command line: an unknown one gets the same plain message.
+  const location = (LOCATIONS as Record<string, DatasetLocation | undefined>)[name];
+  if (location === undefined) {
+    process.stderr.write(`unknown dataset "${name}"; known: ${BENCH_DATASETS.join(', ')}\n`);
+    process.exit(1);
+  }
+  const missing = location.files.filter((file) => !existsSync(path.join(location.directory, file)));
+  if (missing.length > 0) {
+    const bench = path.relative(REPO_ROOT, process.argv[1] ?? 'the bench');
+    process.stderr.write(
+      `${bench}: the ${location.title} dataset is not there.\n` +
+        `  Looked in ${location.directory} for ${location.files.join(', ')} (missing: ${missing.join(', ')}).\n` +
+        `  Put the full dataset there (source and file layout: ${location.provenance}); tests do not need it, benchmarks do.\n`,
+    );
+    process.exit(1);
+  }
+  return location.directory;
+}
