@@ -25,19 +25,19 @@ interface DatasetLocation {
 
 const LOCATIONS = {
   movietweetings: {
-    title: 'MovieTweetings 100k',
+    title: 'MovieTweetings 100k sample',
     directory: path.join(REPO_ROOT, 'data/movietweetings-100k'),
     files: ['ratings.dat', 'movies.dat'],
     provenance: 'data/movietweetings-100k/PROVENANCE.md',
   },
   'online-retail': {
-    title: 'Online Retail (UCI)',
+    title: 'Online Retail dataset',
     directory: path.join(SHARED_DATASETS, 'online-retail'),
     files: ['purchases.csv.gz', 'items.csv'],
     provenance: 'test/fixtures/online-retail/PROVENANCE.md',
   },
   'open-bandit': {
-    title: 'Open Bandit Dataset small sample',
+    title: 'Open Bandit Dataset small sample ("men" campaign)',
     directory: path.join(SHARED_DATASETS, 'open-bandit-sample'),
     files: ['random/men/men.csv', 'random/men/item_context.csv', 'bts/men/men.csv', 'bts/men/item_context.csv'],
     provenance: 'test/fixtures/open-bandit/PROVENANCE.md',
@@ -60,11 +60,12 @@ export function datasetDirectory(name: BenchDataset): string {
   }
   const missing = location.files.filter((file) => !existsSync(path.join(location.directory, file)));
   if (missing.length > 0) {
-    const bench = path.relative(REPO_ROOT, process.argv[1] ?? 'the bench');
+    const bench = path.relative(REPO_ROOT, process.argv[1] ?? 'this benchmark');
+    const problem = existsSync(location.directory) ? `which has no ${missing.join(', ')}` : 'which does not exist';
     process.stderr.write(
-      `${bench}: the ${location.title} dataset is not there.\n` +
-        `  Looked in ${location.directory} for ${location.files.join(', ')} (missing: ${missing.join(', ')}).\n` +
-        `  Put the full dataset there (source and file layout: ${location.provenance}); tests do not need it, benchmarks do.\n`,
+      `${bench} needs the whole ${location.title} in ${location.directory}, ${problem}.\n` +
+        `Put its files there: ${location.files.join(', ')} (source and layout: ${location.provenance}).\n` +
+        `Tests do not need it: they use the small slices in test/fixtures/.\n`,
     );
     process.exit(1);
   }
