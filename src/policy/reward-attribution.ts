@@ -7,6 +7,7 @@
  * feedback and sweep (on any gateway) counts the pull, so each impression counts once.
  */
 import type { Database } from '../db/index.js';
+import { addImpressionRewards } from '../db/impression-rewards.js';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 import type { Logger } from '../strategies/contract.js';
 import type { ContextFeatures } from './context-features.js';
@@ -47,8 +48,7 @@ export class RewardAttribution {
     const { db, policy } = this.deps;
     const window = policy.config.rewardWindowMs;
     const now = this.#now();
-    let counted = 0;
-    // One read for the batch's impressions; the claims below stay one per impression.
+    // One read for the batch's impressions, one transaction for their rewards.
     const ids = [...new Set(feedback.map((f) => f.impressionId).filter((id): id is string => !!id))];
     if (ids.length === 0) return 0;
     const impressions = await db.prisma.impression.findMany({
@@ -56,6 +56,8 @@ export class RewardAttribution {
       select: { id: true, strategy: true, features: true, createdAt: true },
     });
     const byId = new Map(impressions.map((i) => [i.id, i]));
+    const counting: Array<{ impression: (typeof impressions)[number]; features: ContextFeatures; weight: number }> = [];
+    const totals = new Map<string, number>();
     for (const f of feedback) {
       const impression = f.impressionId ? byId.get(f.impressionId) : undefined;
       if (!impression) continue;
@@ -66,19 +68,16 @@ export class RewardAttribution {
       // occurredAt slightly before the impression is client clock skew, not a reason to drop it.
       if (f.occurredAt.getTime() - created > window || now - created > window) continue;
       const weight = policy.config.rewardWeights[f.type];
-      const claimed = await db.prisma.impression.updateMany({
-        where: { id: impression.id, reward: null },
-        data: { reward: weight, rewardedAt: new Date(now) },
-      });
-      if (claimed.count === 1) {
-        await policy.reward(impression.strategy, features, weight, true);
-      } else if (weight !== 0) {
-        await db.prisma.impression.update({ where: { id: impression.id }, data: { reward: { increment: weight }, rewardedAt: new Date(now) } });
-        await policy.reward(impression.strategy, features, weight, false);
-      }
-      counted++;
+      counting.push({ impression, features, weight });
+      totals.set(impression.id, (totals.get(impression.id) ?? 0) + weight);
     }
-    return counted;
+    const claimed = await addImpressionRewards(db, [...totals].map(([impressionId, reward]) => ({ impressionId, reward })), new Date(now));
+    // The first feedback of a claimed impression counts its pull; every other one adds its weight.
+    for (const { impression, features, weight } of counting) {
+      const pull = claimed.delete(impression.id);
+      if (pull || weight !== 0) await policy.reward(impression.strategy, features, weight, pull);
+    }
+    return counting.length;
   }
 
   /** Finalises impressions whose window closed without feedback; returns how many. */
