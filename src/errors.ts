@@ -50,6 +50,10 @@ export const ERRORS = {
     message: 'DATABASE_URL "{url}" is not supported. Use file:<path> (SQLite) or postgres://... (PostgreSQL).',
   },
   RG_ERR_MIGRATION_FAILED: { message: 'Applying migration {migration} failed: {reason}.' },
+  RG_ERR_DATABASE_EMPTY: {
+    message:
+      'The database {database} has no interactions, so there is nothing to {action}. Import some first (`npx recgate import ...`; `npx recgate demo` imports a sample into the default ./recgate.db), or point DATABASE_URL at the database that has them.',
+  },
 
   // --- strategies and the registry --------------------------------------------------------
   RG_ERR_STRATEGY_UNKNOWN: { message: 'No strategy named "{name}" is registered. Registered: {registered}.' },

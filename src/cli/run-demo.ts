@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_DATABASE_URL } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
 import { formatImportSummary, importIntoDatabase } from '../import/index.js';
 import { createApiKey } from '../auth/api-keys.js';
@@ -13,8 +14,16 @@ import { runGateway } from './run-gateway.js';
 
 export const DEMO_DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/movietweetings-100k');
 
-export async function runDemo(options: { port: string; db: string }): Promise<void> {
-  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development', DATABASE_URL: process.env.DATABASE_URL ?? `file:${options.db}` };
+/**
+ * The demo's database: DATABASE_URL when set, else `--db`, else the default every other
+ * command opens, so `eval`, `train`, `export` and `ope` find the demo's data as written.
+ */
+export function demoDatabaseUrl(env: NodeJS.ProcessEnv, dbOption?: string): string {
+  return env.DATABASE_URL ?? (dbOption === undefined ? DEFAULT_DATABASE_URL : `file:${dbOption}`);
+}
+
+export async function runDemo(options: { port: string; db?: string }): Promise<void> {
+  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development', DATABASE_URL: demoDatabaseUrl(process.env, options.db) };
   const db = await openDatabase(env.DATABASE_URL);
   let key: string;
   try {

@@ -40,6 +40,11 @@ export function registerExportCommand(program: Command): void {
           } else process.stdout.write(line);
           count++;
         }
+        // An empty export is most often the wrong database: say which one was read.
+        if ((options.format === 'csv' ? count - 1 : count) <= 0) {
+          const { describeDatabase } = await import('../../db/index.js');
+          process.stderr.write(`no impressions in ${describeDatabase(db.url)}: slates are logged as a gateway serves them (DATABASE_URL names another database)\n`);
+        }
       });
       if (out) {
         out.end();
