@@ -85,12 +85,17 @@ export async function prepareDemo(db: Database, options: DemoPreparationOptions 
 
 /** The query the demo prints and pre-fills in GraphiQL: it runs as is. */
 export function demoQuery(userId: string): string {
+  // Short lines: GraphiQL's editor pane is narrow.
   return [
     'query DemoRecommendations {',
-    `  recommendations(userId: ${JSON.stringify(userId)}, limit: 5, filter: { categories: ["Drama"] }) {`,
+    `  recommendations(userId: ${JSON.stringify(userId)}, limit: 5,`,
+    '                  filter: { categories: ["Drama"] }) {',
     '    impressionId',
     '    strategy',
-    '    items { position score explanation item { id title categories } }',
+    '    items {',
+    '      position score explanation',
+    '      item { id title categories }',
+    '    }',
     '  }',
     '}',
     '',
