@@ -20,7 +20,13 @@ export async function runGateway(
   const config = loadConfig(options.env);
   const log = createLogger();
   const gateway = await createGateway(config, { log, graphiql: options.graphiql });
-  const server = await startServer(gateway, { port: parsePort(options.port, config.port), host: options.host ?? config.host });
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, { port: parsePort(options.port, config.port), host: options.host ?? config.host });
+  } catch (error) {
+    await gateway.close(); // nothing may keep the process alive after a coded start-up failure
+    throw error;
+  }
   log.info('gateway listening', { url: `${server.url}/graphql`, database: gateway.services.db.provider });
   await onStarted?.({ gateway, server, config });
   await new Promise<void>((resolve) => {
