@@ -23,6 +23,7 @@ import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
 import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
+import { useRequestIds, yogaErrorLogger } from './serving/error-log.js';
 import { graphiqlOptions, offlineGraphiQLRenderer, type GraphiQLDefaults } from './serving/graphiql.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
@@ -163,13 +164,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     renderGraphiQL: offlineGraphiQLRenderer(),
     landingPage: false,
     maskedErrors: { isDev: config.development },
-    logging: false,
+    // yoga reports each error it masks to its logger: logged with the request's id.
+    logging: yogaErrorLogger(log),
     context: async ({ request }): Promise<GraphQLContext> => {
       const header = request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
     },
     plugins: [
+      useRequestIds(),
       ...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       useApiKeyScopes(),
       // Compiles each distinct operation once into plain functions: the same query shape
