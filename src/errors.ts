@@ -28,7 +28,7 @@ export const ERRORS = {
     message: 'The request body is {size} bytes; the limit is {limit} bytes (RECGATE_MAX_BODY_BYTES).',
     httpStatus: 413,
   },
-  RG_ERR_QUERY_TOO_COMPLEX: { message: 'The query is too deep or too costly: {reason}.', httpStatus: 400 },
+  RG_ERR_QUERY_TOO_COMPLEX: { message: 'The query is over a limit (depth, cost, aliases, directives or tokens): {reason}.', httpStatus: 400 },
 
   // --- input validation ----------------------------------------------------------------
   RG_ERR_INVALID_INPUT: { message: 'Invalid input at {path}: {reason}.' },

@@ -24,6 +24,7 @@ import type { GatewayServices } from './serving/gateway-services.js';
 import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
 import { useRequestIds, yogaErrorLogger } from './serving/error-log.js';
+import { useBrowserNotice } from './serving/browser-notice.js';
 import { graphiqlOptions, offlineGraphiQLRenderer, type GraphiQLDefaults } from './serving/graphiql.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
@@ -173,6 +174,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     plugins: [
       useRequestIds(),
+      ...(config.development ? [] : [useBrowserNotice('/graphql')]),
       ...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       useApiKeyScopes(),
       // Compiles each distinct operation once into plain functions: the same query shape

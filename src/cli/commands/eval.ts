@@ -10,6 +10,7 @@ import { parseCommandOptions, wholeNumberOption } from '../command-options.js';
 import type { EvaluationProgress } from '../../evaluation/offline/evaluate-strategies.js';
 import type { InteractionRecord } from '../../strategies/contract.js';
 import type { ProgressBar } from '../progress-bar.js';
+import type { RegisteredStrategy, StrategyRegistry } from '../../strategies/registry.js';
 
 const optionsSchema = z.object({
   strategy: z.string().trim().min(1, { error: 'name at least one strategy' }).optional(),
@@ -19,6 +20,12 @@ const optionsSchema = z.object({
   minInteractions: wholeNumberOption('--min-interactions', z.number().int().min(1)),
   json: z.string().min(1).optional(),
 });
+
+/** The strategies `--strategy` names (comma-separated), or every registered one without it. */
+export function strategiesToEvaluate(registry: StrategyRegistry, spec: string | undefined): RegisteredStrategy[] {
+  const names = spec === undefined ? registry.names() : [...new Set(spec.split(',').map((s) => s.trim()).filter(Boolean))];
+  return names.map((name) => registry.get(name));
+}
 
 /** One bar per strategy and phase; a new phase closes the previous bar. */
 function progressBars(create: (label: string, total: number) => ProgressBar) {
@@ -61,8 +68,7 @@ export function registerEvalCommand(program: Command): void {
       const config = loadConfig();
       const { createRegistry } = await import('../../strategies/create-registry.js');
       const registry = await createRegistry(config);
-      const names = options.strategy === undefined ? registry.names() : [...new Set(options.strategy.split(',').map((s) => s.trim()).filter(Boolean))];
-      const strategies = names.map((name) => registry.get(name)); // RG_ERR_STRATEGY_UNKNOWN, before any I/O
+      const strategies = strategiesToEvaluate(registry, options.strategy); // RG_ERR_STRATEGY_UNKNOWN, before any I/O
 
       const { openDatabase, dbInteractionReader, dbCatalogReader, describeDatabase } = await import('../../db/index.js');
       const { createProgressBar } = await import('../progress-bar.js');
