@@ -40,12 +40,17 @@ export default tseslint.config(
   {
     // The few plain JavaScript files run on Node.
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
+  {
+    // Its callbacks run inside the browser page it screenshots.
+    files: ['scripts/graphiql-screenshot.mjs'],
+    languageOptions: { globals: { document: 'readonly' } },
   },
   {
     // Tests and benchmarks read untyped JSON answers (`any` is a local convenience there) and
     // sort them for comparisons.
-    files: ['test/**', 'bench/**', 'plugins/*/test/**'],
+    files: ['test/**', 'bench/**', 'plugins/*/test/**', 'scripts/**'],
     rules: {
       '@typescript-eslint/require-array-sort-compare': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

@@ -10,7 +10,6 @@
  * Accuracy is compared as a ratio to popularity measured in the same run; timings are medians
  * on whatever machine runs this (printed first).
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRandom } from '../src/ml/random.js';
 import { alsStrategy } from '../src/strategies/builtin/cf/index.js';

@@ -15,20 +15,18 @@
  * process (the importer's side: parsing, hashing, Prisma, and for SQLite the database work
  * itself) moves much less and is reported next to it, with the load average at the start.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.js';
 import { importIntoDatabase, type ImportSummary } from '../src/import/index.js';
 import { datasetDirectory } from './support/datasets.js';
+import { freshPostgres } from './support/fresh-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(here, 'results', 'import.json');
-const POSTGRES_ADMIN_URL = process.env.RECGATE_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 const SOURCES = {
   'online-retail': { format: 'online-retail' },
@@ -69,22 +67,13 @@ async function freshDatabase(provider: Provider): Promise<FreshDatabase> {
       },
     };
   }
-  const name = `recgate_bench_import_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = await openDatabase(url.toString());
+  const postgres = await freshPostgres('recgate_bench_import');
+  const db = await openDatabase(postgres.url);
   return {
     db,
     async drop() {
       await db.close();
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
+      await postgres.drop();
     },
   };
 }

@@ -19,7 +19,6 @@
  * `--cpu-prof` writes the gateway's V8 CPU profile under bench/results/profiles/.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,10 +27,10 @@ import { parseArgs, promisify } from 'node:util';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { openDatabase } from '../src/db/index.js';
+import { freshPostgres } from './support/fresh-postgres.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const POSTGRES_ADMIN_URL = process.env.RECGATE_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const { values: args } = parseArgs({
   options: {
     providers: { type: 'string', default: 'sqlite,postgres' },
@@ -95,15 +94,9 @@ async function freshDatabase(provider: Provider): Promise<FreshDatabase> {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const name = `recgate_bench_ingestion_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const postgres = await freshPostgres('recgate_bench_ingestion');
   const query = async (sql: string, values: unknown[] = []): Promise<number> => {
-    const c = new pg.Client({ connectionString: url.toString() });
+    const c = new pg.Client({ connectionString: postgres.url });
     await c.connect();
     try {
       return Number((await c.query<{ n: string }>(sql, values)).rows[0]!.n);
@@ -112,15 +105,10 @@ async function freshDatabase(provider: Provider): Promise<FreshDatabase> {
     }
   };
   return {
-    url: url.toString(),
+    url: postgres.url,
     countRows: (prefix) => query('SELECT COUNT(*) AS n FROM "Interaction" WHERE "idempotencyKey" LIKE $1', [`${prefix}%`]),
     rewardedImpressions: () => query('SELECT COUNT(*) AS n FROM "Impression" WHERE "reward" IS NOT NULL'),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
+    drop: () => postgres.drop(),
   };
 }
 

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabaseUrl } from '../../src/cli/run-demo.js';
 import { loadConfig } from '../../src/config/index.js';
-import { openDatabase } from '../../src/db/index.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
 

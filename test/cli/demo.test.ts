@@ -55,6 +55,6 @@ describe.each(TEST_PROVIDERS)('prepareDemo on %s', (provider) => {
 
   it("pre-fills a named query for a user of the sample", () => {
     expect(first.sampleUserId).not.toBe('new-user');
-    expect(demoQuery(first.sampleUserId)).toMatch(/^query DemoRecommendations \{\n  recommendations\(userId: "\d+"/);
+    expect(demoQuery(first.sampleUserId)).toMatch(/^query DemoRecommendations \{\n {2}recommendations\(userId: "\d+"/);
   });
 });
