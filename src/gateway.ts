@@ -28,6 +28,9 @@ import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
+import { CompiledOperations, useCompiledOperations } from './http/compiled-operations.js';
+import { useBodyLimit } from './http/use-body-limit.js';
+import { useHealth } from './http/use-health.js';
 import { trainStrategy } from './jobs/train-strategy.js';
 import { startJobRuntime } from './jobs/job-runtime.js';
 import { buildSchema, type GraphQLContext } from './schema/index.js';
@@ -157,6 +160,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   }
 
   const verifier = new ApiKeyVerifier(db);
+  const context = async (request: Request): Promise<GraphQLContext> => {
+    const header = request.headers.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
+  };
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -164,12 +172,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     landingPage: false,
     maskedErrors: { isDev: config.development },
     logging: false,
-    context: async ({ request }): Promise<GraphQLContext> => {
-      const header = request.headers.get('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
-    },
+    context: ({ request }) => context(request),
+    // useBodyLimit replaces yoga's own limit (see there).
+    maxRequestBodySize: false,
     plugins: [
+      useHealth({ readiness: async () => ((await db.ping()) ? (ready ? 'ready' : 'starting') : 'database unreachable') }),
+      useBodyLimit(config.maxBodyBytes),
+      // Repeated queries run compiled, before parsing (see src/http/compiled-operations.ts).
+      useCompiledOperations(new CompiledOperations(), { context, isDev: config.development }),
       ...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       useApiKeyScopes(),
       // Compiles each distinct operation once into plain functions: the same query shape

@@ -3,8 +3,9 @@
  * before anything executes: a request without the right key touches nothing.
  */
 import type { Plugin } from 'graphql-yoga';
-import { Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { rgError } from '../errors.js';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { rgError, type RecgateError } from '../errors.js';
+import type { ApiKeyInfo } from './api-keys.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { allows, requiredScope } from './scopes.js';
 
@@ -22,30 +23,35 @@ function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, Fragm
   return out;
 }
 
+/** The root fields of the operation a request runs (fragments flattened). */
+export function operationRootFields(document: DocumentNode, operationName: string | null | undefined): string[] | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    else if (d.kind === Kind.OPERATION_DEFINITION && (operationName ? d.name?.value === operationName : !operation)) operation = d;
+  }
+  return operation ? rootFields(operation.selectionSet, fragments) : null;
+}
+
+/** The error refusing a key that lacks the scope one of these root fields needs; null: allowed. */
+export function scopeError(fields: readonly string[], key: ApiKeyInfo | null): RecgateError | null {
+  for (const field of fields) {
+    const required = requiredScope(field);
+    if (required === null) continue;
+    if (!key) return rgError('RG_ERR_UNAUTHENTICATED');
+    if (!allows(key.scopes, required)) return rgError('RG_ERR_FORBIDDEN', { scope: key.scopes.join(','), operation: field, required });
+  }
+  return null;
+}
+
 export function useApiKeyScopes(): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const fragments = new Map<string, FragmentDefinitionNode>();
-      let operation: OperationDefinitionNode | undefined;
-      for (const d of args.document.definitions) {
-        if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-        else if (d.kind === Kind.OPERATION_DEFINITION && (args.operationName ? d.name?.value === args.operationName : !operation)) operation = d;
-      }
-      if (!operation) return;
-      const key = args.contextValue.apiKey;
-      for (const field of rootFields(operation.selectionSet, fragments)) {
-        const required = requiredScope(field);
-        if (required === null) continue;
-        const error = !key
-          ? rgError('RG_ERR_UNAUTHENTICATED')
-          : !allows(key.scopes, required)
-            ? rgError('RG_ERR_FORBIDDEN', { scope: key.scopes.join(','), operation: field, required })
-            : null;
-        if (error) {
-          setResultAndStopExecution({ errors: [error] });
-          return;
-        }
-      }
+      const fields = operationRootFields(args.document, args.operationName);
+      if (!fields) return;
+      const error = scopeError(fields, args.contextValue.apiKey);
+      if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }
