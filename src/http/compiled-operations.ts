@@ -12,7 +12,7 @@
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { Kind, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createLRUCache, maskError, type Plugin } from 'graphql-yoga';
-import { operationRootFields, scopeError } from '../auth/scope-plugin.js';
+import { operationRootFields, scopeError } from './scope-plugin.js';
 import type { GraphQLContext } from '../schema/context.js';
 
 /** Distinct operations kept; a frontend has tens. @default 1000 */

@@ -12,7 +12,7 @@ import type { AppLogger } from '../logger.js';
 import { jobCancelChannel, publishPromotion } from '../models/promotion-channel.js';
 import { runInChildProcess } from './forked-processor.js';
 import { JOB_QUEUES, parseJobPayload, type JobQueueName } from './job-definitions.js';
-import { createRedisConnection, requireRedisUrl } from './redis-connection.js';
+import { createRedisConnection, requireRedisUrl } from '../redis/redis-connection.js';
 import { commitTrainJob, type FitOutcome, type TrainJobResult } from './processors/train-processor.js';
 import { openProcessorDeps } from './processor-deps.js';
 import { syncTrainSchedules } from './train-schedules.js';

@@ -5,9 +5,9 @@
 import type { Plugin } from 'graphql-yoga';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { rgError, type RecgateError } from '../errors.js';
-import type { ApiKeyInfo } from './api-keys.js';
+import type { ApiKeyInfo } from '../auth/api-keys.js';
 import type { GraphQLContext } from '../schema/context.js';
-import { allows, requiredScope } from './scopes.js';
+import { allows, requiredScope } from '../auth/scopes.js';
 
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
   const out: string[] = [];

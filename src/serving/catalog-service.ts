@@ -5,10 +5,10 @@
  */
 import { findItem, findUser, interactionCount, itemPage, recentInteractions, type Database, type ItemPageQuery, type StoredInteraction, type StoredItem, type StoredUser } from '../db/index.js';
 import { embeddingToBytes } from '../db/item-mapping.js';
-import { itemsInput, externalId, userInput } from '../serving/input-schemas.js';
-import { parseInput } from '../serving/validation.js';
-import type { ImpressionLog } from '../serving/impression-log.js';
-import type { CatalogCache } from './catalog-cache.js';
+import { itemsInput, externalId, userInput } from './input-schemas.js';
+import { parseInput } from './validation.js';
+import type { ImpressionLog } from './impression-log.js';
+import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 
 /**
