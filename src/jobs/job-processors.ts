@@ -40,7 +40,7 @@ export function startQueueWorker<Q extends JobQueueName>(
         const onProgress = (progress: { phase: string; percent: number }): void => {
           job.updateProgress(progress).catch(() => {});
         };
-        return await process(parseJobPayload(queue, job.data), { signal: signal ?? new AbortController().signal, onProgress });
+        return await process(parseJobPayload(queue, job.data), { jobId: job.id, signal: signal ?? new AbortController().signal, onProgress });
       } catch (error) {
         throw toJobError(error);
       }

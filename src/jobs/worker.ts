@@ -85,7 +85,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     train: async (payload, run) => {
       const fit = await runInChildProcess<FitOutcome>('train', payload, { ...run, env });
       const result = fit.kind === 'skipped' ? fit.result : await commitTrainJob(deps, fit.candidate, run);
-      log.info('train job done', { strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
+      log.info('train job done', { job: run.jobId, strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
       if (result.outcome === 'promoted' && result.versionId) {
         await publishPromotion(publisher, config.queuePrefix, { strategy: result.strategy, versionId: result.versionId });
       }

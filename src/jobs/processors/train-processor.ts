@@ -46,6 +46,8 @@ export interface TrainJobResult {
 }
 
 export interface JobRunOptions {
+  /** The queue's id of the job, for logs; absent when a job runs outside a queue. */
+  readonly jobId?: string;
   readonly signal: AbortSignal;
   readonly onProgress: (progress: JobProgress) => void;
 }
