@@ -29,7 +29,7 @@ export type QueueWorker<Q extends JobQueueName> = Worker<JobPayloads[Q], JobResu
  */
 export function startQueueWorker<Q extends JobQueueName>(
   queue: Q,
-  process: JobProcessor<Q>,
+  processor: JobProcessor<Q>,
   options: WorkerOptions & { readonly toJobError: (error: unknown) => Error },
 ): QueueWorker<Q> {
   const { toJobError, ...workerOptions } = options;
@@ -40,7 +40,7 @@ export function startQueueWorker<Q extends JobQueueName>(
         const onProgress = (progress: { phase: string; percent: number }): void => {
           job.updateProgress(progress).catch(() => {});
         };
-        return await process(parseJobPayload(queue, job.data), { jobId: job.id, signal: signal ?? new AbortController().signal, onProgress });
+        return await processor(parseJobPayload(queue, job.data), { jobId: job.id, signal: signal ?? new AbortController().signal, onProgress });
       } catch (error) {
         throw toJobError(error);
       }
