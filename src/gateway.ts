@@ -10,6 +10,7 @@ import { createLogger, type AppLogger } from './logger.js';
 import type { StrategyRegistry } from './strategies/registry.js';
 import type { GatewayServices } from './schema/gateway-services.js';
 import { createHttpApp, type HttpApp } from './http/create-http-app.js';
+import type { GraphiQLDefaults } from './serving/graphiql.js';
 import { buildServices } from './gateway/build-services.js';
 import { startBackgroundWork } from './gateway/background-work.js';
 
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly servingStrategy?: string;
   /** Retrain popularity and reload the catalogue on a timer. @default true */
   readonly refresh?: boolean;
+  /** What GraphiQL opens with (development only). @default an Authorization placeholder */
+  readonly graphiql?: GraphiQLDefaults;
 }
 
 export interface Gateway {
@@ -46,6 +49,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let ready = true;
   const yoga = createHttpApp(services, {
     config,
+    log,
+    graphiql: options.graphiql,
     readiness: async () => ((await services.db.ping()) ? (ready ? 'ready' : 'starting') : 'database unreachable'),
   });
 

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './gateway.js';
+import { rgError } from './errors.js';
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -17,7 +18,10 @@ export async function startServer(gateway: Gateway, options: { port: number; hos
   const server = http.createServer(gateway.yoga);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine (check --host or HOST)' : error.message;
+      reject(rgError('RG_ERR_PORT_UNAVAILABLE', { host: options.host, port: options.port, reason }, { cause: error }));
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;

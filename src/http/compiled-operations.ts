@@ -94,6 +94,8 @@ export interface CompiledOperationsPluginOptions {
   readonly context: (request: Request) => Promise<GraphQLContext>;
   /** Show unexpected errors' details (as yoga's `maskedErrors.isDev`). @default false */
   readonly isDev?: boolean;
+  /** Told each error that was masked (yoga logs those it masks; so does this path). */
+  readonly onMasked?: (error: unknown) => void;
 }
 
 /**
@@ -102,8 +104,12 @@ export interface CompiledOperationsPluginOptions {
  * any other. Unexpected errors are masked as yoga masks them.
  */
 export function useCompiledOperations(operations: CompiledOperations, options: CompiledOperationsPluginOptions): Plugin<GraphQLContext> {
-  const mask = (result: ExecutionResult): ExecutionResult =>
-    result.errors ? { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.', options.isDev ?? false) as GraphQLError) } : result;
+  const maskOne = (error: GraphQLError): GraphQLError => {
+    const masked = maskError(error, 'Unexpected error.', options.isDev ?? false) as GraphQLError;
+    if (masked !== error) options.onMasked?.(error);
+    return masked;
+  };
+  const mask = (result: ExecutionResult): ExecutionResult => (result.errors ? { ...result, errors: result.errors.map(maskOne) } : result);
   return {
     ...operations.plugin(),
     onParams: async ({ params, request, setResult }) => {
