@@ -32,6 +32,13 @@ export default tseslint.config(
     },
   },
   {
+    // `http.createServer(yoga)`: yoga's handler answers every request itself, errors included.
+    // A file-wide exception because src/server.ts is being reworked on another branch; the
+    // lead may move it to a comment on that line.
+    files: ['src/server.ts'],
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }] },
+  },
+  {
     // The few plain JavaScript files run on Node.
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
