@@ -78,6 +78,8 @@ const firstLayerFanIn = (s: TowerShapes): Partial<Record<WeightName, number>> =>
   };
 };
 
+const ID_INIT = Number(process.env.TT_IDINIT ?? 0.1);
+
 export const weightSize = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
@@ -94,7 +96,7 @@ export function initialWeights(s: TowerShapes, random: Random, textIdf: Float32A
     const shape = shapes[name];
     const values = new Float32Array(weightSize(shape));
     if (name === 'itemIdTable') {
-      for (let i = 0; i < values.length; i++) values[i] = 0.1 * random.normal();
+      for (let i = 0; i < values.length; i++) values[i] = ID_INIT * random.normal();
     } else if (name === 'textTable') {
       // Row t starts at idf(t) times the usual scale: the table holds idf-weighted token
       // vectors, so rare tokens weigh more in a bag without per-token weights.

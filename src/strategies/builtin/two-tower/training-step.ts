@@ -12,6 +12,7 @@ import type { TwoTowerParams } from './params.js';
 import type { TowerShapes, TowerWeights } from './tower-weights.js';
 import { itemTowerInput, userTowerInput } from './tower-inputs.js';
 import { bothTowers } from './towers.js';
+import { historyOf } from './training-history.js';
 import type { TrainingExamples } from './training-examples.js';
 import type { TrainingParameters } from './training-parameters.js';
 
@@ -44,11 +45,11 @@ export function trainStep(
   const items = itemTowerInput(features, itemRows, idRows, shapes.embeddingDim);
   const users = userTowerInput(size, params.historyLength, (u, add) => {
     const e = batch[u]!;
-    const first = Math.max(examples.userStart[e]!, e - params.historyLength);
-    for (let p = e - 1; p >= first; p--) {
+    const addExample = (p: number): void => {
       const row = examples.itemRows[p]!;
       add(row, examples.weights[p]!, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
-    }
+    };
+    for (const p of historyOf(examples, e, params.historyLength)) addExample(p);
   });
   const offsets = inBatchLogitOffsets(itemRows, params.logQCorrection ? examples.logQ : null);
 
