@@ -11,6 +11,8 @@
  * Both draw taste from latent structure the data exposes (topics, factors), so a model that
  * learns anything beats popularity on them, as ALS does.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRandom, type Random } from '../../src/ml/random.js';
 import type { CatalogItem, InteractionRecord } from '../../src/strategies/contract.js';
 
@@ -157,4 +159,18 @@ export function denseExplicitRatings(options: DenseExplicitOptions = {}): Synthe
   }
   interactions.sort((a, b) => a.occurredAt - b.occurredAt);
   return { interactions, items: catalog };
+}
+
+/**
+ * Writes a dataset in recgate's CSV import layout (`interactions.csv`, `items.csv` under
+ * `dir`), for `importIntoDatabase(db, 'csv', interactionsFile, { itemsFile })`.
+ */
+export function writeDatasetCsv(data: SyntheticDataset, dir: string): { interactionsFile: string; itemsFile: string } {
+  const interactionsFile = path.join(dir, 'interactions.csv');
+  const itemsFile = path.join(dir, 'items.csv');
+  const rows = data.interactions.map((r) => `${r.userId},${r.itemId},${r.type},${r.value ?? ''},${Math.floor(r.occurredAt / 1000)}`);
+  writeFileSync(interactionsFile, ['user,item,type,value,ts', ...rows].join('\n') + '\n');
+  const items = data.items.map((i) => `${i.id},${i.title},${i.description},${i.categories.join('|')}`);
+  writeFileSync(itemsFile, ['item,title,description,categories', ...items].join('\n') + '\n');
+  return { interactionsFile, itemsFile };
 }
