@@ -34,10 +34,13 @@ const { values: args } = parseArgs({
     params: { type: 'string', default: '{}' },
     seed: { type: 'string', default: '42' },
     verbose: { type: 'boolean', default: false },
+    /** Users, items and interactions of the synthetic sets times this (quick comparisons). */
+    scale: { type: 'string', default: '1' },
     out: { type: 'string', default: path.join(here, 'results', 'two-tower-robustness.json') },
   },
 });
 const seed = Number(args.seed);
+const scale = Number(args.scale);
 
 async function movieTweetingsTied(): Promise<SyntheticDataset> {
   const data = await loadDataset('movietweetings', path.join(DATASETS, 'movietweetings-100k'));
@@ -48,8 +51,8 @@ async function movieTweetingsTied(): Promise<SyntheticDataset> {
 }
 
 const BUILDERS: Record<string, () => Promise<SyntheticDataset> | SyntheticDataset> = {
-  'long-tail': () => longTailTagged(),
-  explicit: () => denseExplicitRatings(),
+  'long-tail': () => longTailTagged({ users: Math.round(1900 * scale), items: Math.round(17600 * scale) }),
+  explicit: () => denseExplicitRatings({ users: Math.round(943 * scale), items: Math.round(1682 * scale), ratings: Math.round(100_000 * scale) }),
   'movietweetings-2k-tied': movieTweetingsTied,
 };
 

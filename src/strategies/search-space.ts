@@ -73,3 +73,11 @@ export function sampleConfiguration(space: SearchSpace, random: Random): Record<
   for (const [param, dimension] of Object.entries(space)) out[param] = sampleDimension(dimension, random);
   return out;
 }
+
+/** `RG_ERR_SEARCH_SPACE` unless the strategy declares a search space; returns it. */
+export function searchSpaceOf(definition: Pick<StrategyDefinition, 'name' | 'searchSpace'>): SearchSpace {
+  if (!definition.searchSpace) {
+    throw rgError('RG_ERR_SEARCH_SPACE', { name: definition.name, reason: 'the strategy declares no search space, so it cannot be searched' });
+  }
+  return definition.searchSpace;
+}

@@ -19,6 +19,7 @@ import { encodeArtifact } from '../../strategies/artifact-codec.js';
 import type { Logger } from '../../strategies/contract.js';
 import { arrayCatalogReader, arrayInteractionReader, readAllInteractions } from '../../strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../strategies/params.js';
+import { searchSpaceOf } from '../../strategies/search-space.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../../strategies/registry.js';
 import { trainStrategy } from '../train-strategy.js';
 import type { JobPayloads, JobProgress } from '../job-definitions.js';
@@ -95,9 +96,7 @@ export async function fitTrainJob(
   };
 
   const searchSeconds = payload.search === undefined ? (deps.trainSearchSeconds ?? null) : payload.search === false ? null : payload.search.budgetSeconds;
-  if (searchSeconds !== null && !definition.searchSpace) {
-    throw rgError('RG_ERR_SEARCH_SPACE', { name: definition.name, reason: 'the strategy declares no search space, so it cannot be searched' });
-  }
+  if (searchSeconds !== null) searchSpaceOf(definition);
 
   progress('fingerprint', 0);
   const [fingerprint, live] = await Promise.all([computeDataFingerprint(deps.db, payload.window), deps.store.getLive(definition.name)]);

@@ -5,10 +5,11 @@
  * so they are stored with the model version (`ModelVersion.metrics`, a JSON column) and shown
  * by the `modelVersions` query without a schema change.
  */
-import { isRecgateError, rgError } from '../../errors.js';
+import { isRecgateError } from '../../errors.js';
 import { evaluateStrategies } from '../../evaluation/offline/index.js';
 import type { CatalogItem, InteractionRecord, Logger } from '../../strategies/contract.js';
 import { parseStrategyParams } from '../../strategies/params.js';
+import { searchSpaceOf } from '../../strategies/search-space.js';
 import type { RegisteredStrategy } from '../../strategies/registry.js';
 import { searchData, usersShare } from './search-data.js';
 import { successiveHalvingSearch, type SearchOutcome, type SearchTrial } from './successive-halving.js';
@@ -71,8 +72,7 @@ export async function searchStrategyParams(
   options: ModelSearchOptions,
 ): Promise<ModelSearchResult> {
   const { definition } = entry;
-  const space = definition.searchSpace;
-  if (!space) throw rgError('RG_ERR_SEARCH_SPACE', { name: definition.name, reason: 'the strategy declares no search space, so it cannot be searched' });
+  const space = searchSpaceOf(definition);
   const data = searchData(interactions, items, options.seed);
   const started = Date.now();
   options.log?.info('model search: starting', { strategy: definition.name, protocol: data.protocol, users: data.users.length, budgetSeconds: options.budgetMs / 1000 });
