@@ -15,6 +15,14 @@ export interface TowerShapes {
   readonly textBuckets: number;
   /** Length of items' precomputed embeddings; 0 when no item has one. */
   readonly embeddingDim: number;
+  /**
+   * How the id part (an item's id row; a user's mean of history id rows) joins each tower's
+   * sum: `raw`, as it is, so its length carries how much training has seen of the item (a
+   * rare item's row stays near its small initial value and its text decides); `unit`,
+   * L2-normalised like the other parts (two-tower 1.0: a rare item's barely trained row weighs
+   * as much as its text). @default 'unit' (artifacts written before the field existed)
+   */
+  readonly idPart?: 'unit' | 'raw';
 }
 
 /**

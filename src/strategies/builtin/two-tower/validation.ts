@@ -100,7 +100,7 @@ export function validationScore(
     }
     const itemMatrix = parts.length === 1 ? parts[0]! : (tf.concat(parts, 0) as Tensor2D);
     // [users, items]; column c is id-table row c + 1.
-    return tf.matMul(userTower(tf, weights, userInput), tf.transpose(itemMatrix) as Tensor2D);
+    return tf.matMul(userTower(tf, weights, userInput, shapes), tf.transpose(itemMatrix) as Tensor2D);
   });
   const values = scores.dataSync() as Float32Array;
   scores.dispose();
