@@ -86,12 +86,10 @@ const firstLayerFanIn = (s: TowerShapes): Partial<Record<WeightName, number>> =>
   };
 };
 
-const ID_INIT = Number(process.env.TT_IDINIT ?? 0.1);
-
 export const weightSize = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Seeded initial values: id embeddings N(0, 0.1²), token embeddings N(0, (0.1·idf)²); dense
+ * Seeded initial values: id embeddings N(0, 0.01²) (N(0, 0.1²) with unit id parts), token embeddings N(0, (0.1·idf)²); dense
  * layers Glorot-uniform (a first layer's
  * parts as one matrix); biases zero.
  * Drawn in WEIGHT_NAMES order, so the same seed always gives the same model.
@@ -104,7 +102,9 @@ export function initialWeights(s: TowerShapes, random: Random, textIdf: Float32A
     const shape = shapes[name];
     const values = new Float32Array(weightSize(shape));
     if (name === 'itemIdTable') {
-      for (let i = 0; i < values.length; i++) values[i] = ID_INIT * random.normal();
+      // Raw id parts start small, so an item the training barely saw adds little noise to its vector.
+      const scale = (s.idPart ?? 'unit') === 'raw' ? 0.01 : 0.1;
+      for (let i = 0; i < values.length; i++) values[i] = scale * random.normal();
     } else if (name === 'textTable') {
       // Row t starts at idf(t) times the usual scale: the table holds idf-weighted token
       // vectors, so rare tokens weigh more in a bag without per-token weights.

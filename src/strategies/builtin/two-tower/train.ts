@@ -66,7 +66,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
     idRows: examples.itemIds.length + 1,
     textBuckets: params.textHashBuckets,
     embeddingDim,
-    idPart: process.env.TT_RAWID === '1' ? 'raw' : 'unit',
+    idPart: 'raw',
   };
   const textConfig = { buckets: params.textHashBuckets, maxTokens: params.maxTextTokens };
   const idf = catalogTokenIdf(catalog, textConfig);

@@ -4,8 +4,6 @@
  */
 import type { TrainingExamples } from './training-examples.js';
 
-const TIES = process.env.TT_TIES === '1';
-
 /**
  * The examples whose items are e's history, most recent first, at most `length`: the same
  * user's other items of the same moment (nearest in reader order first, wrapping round), then
@@ -15,13 +13,9 @@ const TIES = process.env.TT_TIES === '1';
  */
 export function* historyOf(examples: TrainingExamples, e: number, length: number): Generator<number> {
   let left = length;
-  if (TIES) {
-    const tieStart = examples.tieStart[e]!;
-    const tieEnd = examples.tieEnd[e]!;
-    for (let p = e - 1; p >= tieStart && left > 0; p--, left--) yield p;
-    for (let p = tieEnd - 1; p > e && left > 0; p--, left--) yield p;
-    for (let p = tieStart - 1; p >= examples.userStart[e]! && left > 0; p--, left--) yield p;
-    return;
-  }
-  for (let p = e - 1; p >= examples.userStart[e]! && left > 0; p--, left--) yield p;
+  const tieStart = examples.tieStart[e]!;
+  const tieEnd = examples.tieEnd[e]!;
+  for (let p = e - 1; p >= tieStart && left > 0; p--, left--) yield p;
+  for (let p = tieEnd - 1; p > e && left > 0; p--, left--) yield p;
+  for (let p = tieStart - 1; p >= examples.userStart[e]! && left > 0; p--, left--) yield p;
 }
