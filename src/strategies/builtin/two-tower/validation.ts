@@ -17,7 +17,7 @@ import { itemTowerInput, userTowerInput } from './tower-inputs.js';
 import type { TowerShapes, TowerWeights } from './tower-weights.js';
 import { itemTower, userTower } from './towers.js';
 import type { TrainingExamples } from './training-examples.js';
-import { historyOf } from './training-history.js';
+import { addExampleHistory } from './training-history.js';
 
 /** At most this many users validate (ranking costs users x items x dim per epoch). */
 export const VALIDATION_USERS = 500;
@@ -86,12 +86,7 @@ export function validationScore(
 ): number {
   const items = shapes.idRows - 1;
   const users = validation.heldOut.length;
-  const userInput = userTowerInput(users, historyLength, (v, add) => {
-    for (const p of historyOf(examples, validation.heldOut[v]!, historyLength)) {
-      const row = examples.itemRows[p]!;
-      add(row, examples.weights[p]!, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
-    }
-  });
+  const userInput = userTowerInput(users, historyLength, (v, add) => addExampleHistory(examples, features, validation.heldOut[v]!, historyLength, add));
   const scores = tf.tidy(() => {
     const parts: Tensor2D[] = [];
     for (let start = 1; start <= items; start += ITEM_BATCH) {
