@@ -21,10 +21,10 @@ import { loadDataset } from '../src/import/index.js';
 import { createRandom } from '../src/ml/random.js';
 import { alsStrategy, popularityStrategy, twoTowerStrategy } from '../src/strategies/builtin/index.js';
 import { denseExplicitRatings, longTailTagged, type SyntheticDataset } from '../test/support/synthetic-datasets.js';
+import { datasetDirectory } from './support/datasets.js';
 import { machineInfo } from './support/machine.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(here, '../../shared/datasets');
 
 const { values: args } = parseArgs({
   options: {
@@ -43,7 +43,7 @@ const seed = Number(args.seed);
 const scale = Number(args.scale);
 
 async function movieTweetingsTied(): Promise<SyntheticDataset> {
-  const data = await loadDataset('movietweetings', path.join(DATASETS, 'movietweetings-100k'));
+  const data = await loadDataset('movietweetings', datasetDirectory('movietweetings'));
   const users = [...new Set(data.interactions.map((r) => r.userId))].sort();
   const kept = new Set(createRandom(7).shuffle(users).slice(0, 2000));
   const at = Date.UTC(2024, 0, 1);
