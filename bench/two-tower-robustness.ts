@@ -7,7 +7,7 @@
  * - `explicit`: synthetic dense 1-5 ratings like MovieLens 100k (943 users, 1.7k items, 100k
  *   ratings over seven months);
  * - `movietweetings-2k-tied`: 2,000 random MovieTweetings users with every movie in the
- *   catalogue and one timestamp for every row (needs ../shared/datasets).
+ *   catalogue and one timestamp for every row (the copy in data/).
  *
  *   npx tsx bench/two-tower-robustness.ts                     # everything; writes bench/results/two-tower-robustness.json
  *   npx tsx bench/two-tower-robustness.ts --datasets long-tail --params '{"epochs":3}' --out /tmp/x.json
