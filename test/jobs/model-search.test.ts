@@ -119,10 +119,26 @@ describe.each(TEST_PROVIDERS)('model search in train jobs (%s)', (provider) => {
     expect(await deps.store.list({ strategy: 'als' })).toHaveLength(before.length);
   });
 
+  it('RECGATE_TRAIN_SEARCH searches jobs that do not say, and leaves strategies without a space alone', async () => {
+    const searching = await openProcessorDeps(loadConfig({ DATABASE_URL: database.url, RECGATE_TRAIN_ON_START: 'none', RECGATE_TRAIN_SEARCH: '10m' }), {
+      db: database.db,
+    });
+    const run = (input: JobPayloadInputs['train']) =>
+      processTrainJob(searching, parseJobPayload('train', input), { signal: new AbortController().signal, onProgress: () => {} });
+    const popularity = await run({ strategy: 'popularity', force: true });
+    expect(popularity.metrics.searchTrials).toBeUndefined();
+    expect(popularity.metrics.heldOutNdcgAt10).toBeGreaterThan(0);
+    const als = await run({ strategy: 'als', force: true, search: { budgetSeconds: 600, maxTrials: 2 } });
+    expect(als.metrics.searchTrials).toBe(2);
+    const notSearched = await run({ strategy: 'als', force: true, search: false });
+    expect(notSearched.metrics.searchTrials).toBeUndefined();
+  });
+
   it('refuses to search a strategy without a search space, before doing anything', async () => {
     const phases: string[] = [];
-    await expect(train({ strategy: 'popularity', search: { budgetSeconds: 60 } }, undefined, phases)).rejects.toMatchObject({ code: 'RG_ERR_SEARCH_SPACE' });
+    const before = await deps.store.list({ strategy: 'popularity' });
+    await expect(train({ strategy: 'popularity', force: true, search: { budgetSeconds: 60 } }, undefined, phases)).rejects.toMatchObject({ code: 'RG_ERR_SEARCH_SPACE' });
     expect(phases).toEqual([]);
-    expect(await deps.store.list({ strategy: 'popularity' })).toHaveLength(0);
+    expect(await deps.store.list({ strategy: 'popularity' })).toHaveLength(before.length);
   });
 });

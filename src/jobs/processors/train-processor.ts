@@ -95,7 +95,15 @@ export async function fitTrainJob(
     if (run.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: definition.name });
   };
 
-  const searchSeconds = payload.search === undefined ? (deps.trainSearchSeconds ?? null) : payload.search === false ? null : payload.search.budgetSeconds;
+  // RECGATE_TRAIN_SEARCH applies to the strategies that can be searched; asking a job to search one that cannot is an error.
+  const searchSeconds =
+    payload.search === undefined
+      ? definition.searchSpace
+        ? (deps.trainSearchSeconds ?? null)
+        : null
+      : payload.search === false
+        ? null
+        : payload.search.budgetSeconds;
   if (searchSeconds !== null) searchSpaceOf(definition);
 
   progress('fingerprint', 0);
