@@ -88,8 +88,8 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
 
   const random = createRandom(ctx.seed);
   const parameters = createTrainingParameters(tf, initialWeights(shapes, random, idf), shapes, params.learningRate);
-  // Early stopping on held-out positives unless the epochs are given (its own stream: the same
-  // seed gives the same weights and batches whether or not it runs).
+  // Early stopping on held-out positives unless the epochs are given; drawn from a stream of its
+  // own, so the initial weights are the same either way.
   const validation = params.epochs === undefined ? chooseValidation(examples, createRandom(ctx.seed ^ VALIDATION_SEED)) : null;
   const order = trainingOrder(examples, validation);
   const epochs = epochsFor(params, order.length);
