@@ -10,13 +10,14 @@ import { parseArgs } from 'node:util';
 import { searchStrategyParams } from '../src/models/model-search/search-strategy-params.js';
 import { alsStrategy, twoTowerStrategy } from '../src/strategies/builtin/index.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
+import type { AnyStrategy } from '../src/strategies/registry.js';
 import { denseExplicitRatings, longTailTagged } from '../test/support/synthetic-datasets.js';
 import { machineInfo } from './support/machine.js';
 
 const { values: args } = parseArgs({
   options: { strategy: { type: 'string', default: 'als' }, trials: { type: 'string', default: '15' }, seed: { type: 'string', default: '42' } },
 });
-const definition = args.strategy === 'two-tower' ? twoTowerStrategy : alsStrategy;
+const definition: AnyStrategy = args.strategy === 'two-tower' ? twoTowerStrategy : alsStrategy;
 const host = machineInfo();
 console.log(`# Model search gain, ${definition.name}, ${args.trials} trials (${host.date}; ${host.cpu}, ${host.cores} cores, load ${host.loadAverage.join(' ')})\n`);
 const datasets = [
