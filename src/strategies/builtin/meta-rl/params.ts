@@ -33,8 +33,13 @@ export const metaRlParamsSchema = z
     learningRate: z.number().positive().max(1).default(0.005),
     /** Sampled negatives per outer step (shared by the batch), drawn by popularity^0.75 with logQ correction. @default 256 */
     negatives: z.number().int().min(1).max(65536).default(256),
-    /** γ, the discount of the return R_t = r_t + γ R_{t+1}. @default 0.5 */
-    gamma: z.number().min(0).max(1).default(0.5),
+    /**
+     * γ, the discount of the return R_t = r_t + γ R_{t+1}. Every item of a slate shares the
+     * slate's future, so with γ > 0 an item shown and ignored is credited with what the user
+     * did next anyway: on the synthetic log of test/strategies/meta-rl.test.ts, γ = 0.5 ranked
+     * such items higher than training without the log, γ = 0 much lower. @default 0
+     */
+    gamma: z.number().min(0).max(1).default(0),
     /** c, the cap of the importance ratio π/β. @default 5 */
     ratioCap: z.number().positive().max(1e6).default(5),
     /** K, the slate size of the top-K correction λ_K = K(1−π)^(K−1). @default 10 */
