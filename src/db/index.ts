@@ -2,3 +2,4 @@ export * from './database-url.js';
 export * from './migrate.js';
 export * from './open-database.js';
 export * from './readers.js';
+export * from './impression-reader.js';

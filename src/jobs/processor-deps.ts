@@ -21,6 +21,7 @@ export async function openProcessorDeps(
     registry,
     store: new DbModelStore(db),
     signalPolicy: config.signalPolicy,
+    rewardWeights: config.metaPolicy.rewardWeights,
     promotionMetrics: config.promotionMetrics,
     async close() {
       if (!options.db) await db.close();
