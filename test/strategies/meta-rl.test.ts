@@ -116,6 +116,18 @@ describe('meta-rl', () => {
     }
   }, 60_000);
 
+  it('trains and serves with item ids only (itemContent: false, the ablation)', async () => {
+    const { model, catalog } = await trainAndLoad(population, { epochs: 1, itemContent: false });
+    try {
+      const history = population.heldOut[2]!.interactions.slice(0, 3);
+      const slate = await metaRlStrategy.recommend(model, request(catalog, 'h2', history, 5));
+      expect(slate).toHaveLength(5);
+      expect(slate.some((s) => history.some((h) => h.itemId === s.itemId))).toBe(false);
+    } finally {
+      metaRlStrategy.dispose(model);
+    }
+  }, 60_000);
+
   it('does not adapt when adaptSteps is 0, and serving then ignores stored state, with the same artifact', async () => {
     const on = await trainAndLoad(population, { epochs: 1 });
     try {

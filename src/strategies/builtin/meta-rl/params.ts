@@ -19,6 +19,12 @@ export const metaRlParamsSchema = z
     /** Buckets of the item tower's hashed text tokens. @default 8192 */
     textHashBuckets: z.number().int().min(16).max(1 << 20).default(8192),
     /**
+    /**
+     * The item tower reads items' text, categories and precomputed embeddings; false blanks them
+     * so items are represented by their ids alone (the ablation "without the big model's
+     * representations"; new items then have no representation). @default true
+     */
+    itemContent: z.boolean().default(true),
     /** Hidden units of the GRU state encoder (the state s). @default 32 */
     stateUnits: z.number().int().min(2).max(512).default(32),
     /** Most recent interactions the state encoder reads. @default 20 */

@@ -9,7 +9,7 @@ import { twoTowerStrategy } from '../two-tower/index.js';
 import { refreshItemVectors, syncCatalog, type TwoTowerModel } from '../two-tower/serving-model.js';
 import { readMetaRlArtifact, type MetaRlConfig } from './artifact.js';
 import type { HistoryStep } from './history-input.js';
-import { loadItemTower } from './item-representations.js';
+import { idOnly, idOnlyView, loadItemTower } from './item-representations.js';
 import { NegativeSampler } from './negative-sampler.js';
 import type { MetaRlParams } from './params.js';
 import type { PolicyShapes, PolicyWeights } from './policy-weights.js';
@@ -37,6 +37,8 @@ export interface MetaRlModel {
   readonly trainRowOf: ReadonlyMap<string, number>;
   readonly sampling: Float32Array;
   readonly adaptation: AdaptationSettings;
+  /** False: the item tower sees ids only (the `itemContent` ablation). */
+  readonly itemContent: boolean;
   aligned: AlignedRows | null;
   disposed: boolean;
 }
@@ -48,7 +50,7 @@ export async function loadMetaRlModel(artifact: Artifact, ctx: LoadContext<MetaR
   const inactive = read.config.itemIds
     .map((id) => ctx.catalog.get(id))
     .filter((item): item is CatalogItem => item !== undefined && !tower.items.rowOf.has(item.id));
-  refreshItemVectors(tower, inactive);
+  refreshItemVectors(tower, ctx.params.itemContent ? inactive : inactive.map(idOnly));
   return {
     tower,
     config: read.config,
@@ -56,6 +58,7 @@ export async function loadMetaRlModel(artifact: Artifact, ctx: LoadContext<MetaR
     weights: read.weights,
     trainRowOf: new Map(read.config.itemIds.map((id, row) => [id, row])),
     sampling: read.sampling,
+    itemContent: ctx.params.itemContent,
     adaptation: { steps: ctx.params.adaptSteps, learningRate: ctx.params.adaptLearningRate, negatives: ctx.params.negatives },
     aligned: null,
     disposed: false,
@@ -64,7 +67,7 @@ export async function loadMetaRlModel(artifact: Artifact, ctx: LoadContext<MetaR
 
 /** The item space for `catalog` (new active items get vectors first) and the aligned rows. */
 export function servingSpace(model: MetaRlModel, catalog: CatalogView): { items: ItemSpace; aligned: AlignedRows; ids: readonly string[] } {
-  syncCatalog(model.tower, catalog);
+  syncCatalog(model.tower, model.itemContent ? catalog : idOnlyView(catalog));
   const matrix = model.tower.items;
   const n = matrix.ids.length;
   if (!model.aligned || model.aligned.rows !== n) {
