@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
 import type { CatalogItem, InteractionRecord, Logger, RecommendRequest } from '../../strategies/contract.js';
-import { arrayCatalogReader, arrayInteractionReader, createCatalogView } from '../../strategies/in-memory-readers.js';
+import { createCatalogView } from '../../strategies/in-memory-readers.js';
+import { offlineTrainContext } from './offline-train-context.js';
 import { parseStrategyParams } from '../../strategies/params.js';
 import type { AnyStrategy } from '../../strategies/registry.js';
 import { coldStartSplit, supportHistory, type ColdStartSplit } from './cold-start-split.js';
@@ -115,16 +116,18 @@ export async function evaluateColdStart(options: ColdStartOptions): Promise<Cold
     if (!trained) {
       report({ strategy: label, phase: 'training', done: 0, total: 100 });
       const started = performance.now();
-      const result = await definition.train({
-        params: entry.trainParams,
-        seed: split.seed,
-        signal,
-        interactions: arrayInteractionReader(split.train),
-        catalog: arrayCatalogReader(options.items),
-        clock: { now: () => split.now },
-        log,
-        progress: (p) => report({ strategy: label, phase: 'training', done: p.percent, total: 100 }),
-      });
+      const result = await definition.train(
+        offlineTrainContext({
+          params: entry.trainParams,
+          seed: split.seed,
+          signal,
+          train: split.train,
+          items: options.items,
+          now: split.now,
+          log,
+          onPercent: (done) => report({ strategy: label, phase: 'training', done, total: 100 }),
+        }),
+      );
       trained = { artifact: result.artifact, seconds: (performance.now() - started) / 1000 };
       artifacts.set(key, trained);
     }

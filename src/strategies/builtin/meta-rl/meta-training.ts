@@ -22,7 +22,7 @@ import type { MetaRlParams } from './params.js';
 import { flattenPolicy, zeroPolicy, type PolicyShapes, type PolicyWeights } from './policy-weights.js';
 import { DenseAdam } from './adam.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState, type ItemSpace, type NegativeSample } from './sampled-softmax.js';
-import type { UserTimeline } from './timelines.js';
+import type { TimelineSlate, UserTimeline } from './timelines.js';
 
 export const META_RL_NAME = 'meta-rl';
 
@@ -135,24 +135,24 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
     if (step.row < 0) continue;
     act(t, step.row, timeline.returns[t]!, step.weight > 0 ? step.weight : 0, false);
   }
-  const last = queryEnd === timeline.steps.length;
-  for (const slate of timeline.slates) {
-    if (slate.before < queryStart || slate.before > queryEnd || (slate.before === queryEnd && !last)) continue;
+  for (const slate of querySlates(task)) {
     const future = params.gamma * timeline.returns[slate.before]!;
     slate.rows.forEach((row, i) => act(slate.before, row, slate.rewards[i]! + future, 0, true));
   }
   gruBackward(weights.gru, trace, dStates, grads.gru);
 }
 
+/** The slates shown during the task's query stretch (after its last interaction too, for a timeline's last task). */
+function querySlates(task: Task): TimelineSlate[] {
+  const last = task.queryEnd === task.timeline.steps.length;
+  return task.timeline.slates.filter((s) => s.before >= task.queryStart && (s.before < task.queryEnd || (s.before === task.queryEnd && last)));
+}
+
 /** Query actions of a task (the mean's denominator). */
 export function taskActions(task: Task): number {
   let n = 0;
   for (let t = task.queryStart; t < task.queryEnd; t++) if (task.timeline.steps[t]!.row >= 0) n++;
-  const last = task.queryEnd === task.timeline.steps.length;
-  for (const slate of task.timeline.slates) {
-    if (slate.before < task.queryStart || slate.before > task.queryEnd || (slate.before === task.queryEnd && !last)) continue;
-    n += slate.rows.length;
-  }
+  for (const slate of querySlates(task)) n += slate.rows.length;
   return n;
 }
 
