@@ -70,8 +70,12 @@ async function speed() {
   const now = Math.max(...data.interactions.map((r) => r.occurredAt));
   const ctx = createInMemoryTrainContext({ params, interactions: data.interactions, items: data.items, now, seed: 42, log: silent });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const trained = await metaRlStrategy.train(ctx);
   const trainSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU seconds of this process: on a shared machine, wall time measures the neighbours too.
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const catalog = createCatalogView(data.items);
   const model = await metaRlStrategy.load(trained.artifact, { params, catalog, log: silent });
   const byUser = new Map<string, typeof data.interactions>();
@@ -96,6 +100,7 @@ async function speed() {
   metaRlStrategy.dispose(model);
   const result = {
     trainSeconds,
+    trainCpuSeconds,
     towerSeconds: trained.metrics.towerSeconds,
     policySeconds: trained.metrics.policySeconds,
     actions: trained.metrics.actions,
