@@ -8,6 +8,7 @@
  * Temporal nDCG@10 comes from bench/offline-eval.ts --strategies popularity,als,two-tower,meta-rl.
  *
  *   nice -n 10 npx tsx bench/meta-rl.ts --part speed --dataset movietweetings
+ *   nice -n 10 npx tsx bench/meta-rl.ts --part speed --limit 20000 --params '{"epochs":1}' --out bench/results/meta-rl-speed-slice.json
  *   nice -n 10 npx tsx bench/meta-rl.ts --part cold-start --dataset movietweetings --seeds 1,2,3
  *   nice -n 10 npx tsx bench/meta-rl.ts --part ablations --dataset movietweetings
  * (`--part ablations`: temporal nDCG@10 without the off-policy correction, without meta-training,
@@ -53,6 +54,7 @@ const { values: args } = parseArgs({
     params: { type: 'string', default: '{}' },
     'two-tower': { type: 'boolean', default: false },
     requests: { type: 'string', default: '500' },
+    limit: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -61,7 +63,7 @@ const spec = SPECS[dataset];
 if (!spec) throw new Error(`unknown dataset ${args.dataset}`);
 const metaParams = JSON.parse(args.params!) as Record<string, unknown>;
 const silent = { info() {}, warn() {} };
-const data = await loadDataset(spec.format, path.join(DATASETS, spec.dir));
+const data = await loadDataset(spec.format, path.join(DATASETS, spec.dir), args.limit ? { limit: Number(args.limit) } : {});
 const machine = machineInfo();
 console.log(`# meta-rl ${args.part} on ${dataset}\n\nMachine: ${describeMachine(machine)}\nCommand: npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}\n`);
 
