@@ -53,8 +53,10 @@ const { values: args } = parseArgs({
     query: { type: 'string', default: '10' },
     params: { type: 'string', default: '{}' },
     'two-tower': { type: 'boolean', default: false },
+    'no-baselines': { type: 'boolean', default: false },
     requests: { type: 'string', default: '500' },
     limit: { type: 'string' },
+    'adapt-rates': { type: 'string', default: '' },
     out: { type: 'string' },
   },
 });
@@ -124,12 +126,14 @@ const T95: Record<number, number> = { 1: NaN, 2: 12.71, 3: 4.3, 4: 3.18, 5: 2.78
 
 async function coldStart() {
   const seeds = args.seeds!.split(',').map(Number);
+  // --adapt-rates 0.1,0.02: the same trained model served with other adapt step sizes (no retraining).
+  const rates = args['adapt-rates'] ? args['adapt-rates'].split(',').map(Number) : [];
   const strategies: ColdStartStrategy[] = [
-    { definition: popularityStrategy },
-    { definition: alsStrategy },
+    ...(!args['no-baselines'] ? [{ definition: popularityStrategy }, { definition: alsStrategy }] : []),
     ...(args['two-tower'] ? [{ definition: twoTowerStrategy }] : []),
     { definition: metaRlStrategy, params: metaParams, label: 'meta-rl' },
     { definition: metaRlStrategy, params: metaParams, servingParams: { adaptSteps: 0 }, label: 'meta-rl (0 steps)' },
+    ...rates.map((rate) => ({ definition: metaRlStrategy, params: metaParams, servingParams: { adaptLearningRate: rate }, label: `meta-rl (adapt rate ${rate})` })),
   ];
   const runs: ColdStartEvaluation[] = [];
   for (const seed of seeds) {
