@@ -4,7 +4,7 @@
  * `recgate eval --protocol cold-start` input checks.
  */
 import { describe, expect, it } from 'vitest';
-import { coldStartSplit, evaluateColdStart, supportHistory } from '../../src/evaluation/offline/index.js';
+import { coldStartSplit, evaluateColdStart, recboleGain, supportHistory } from '../../src/evaluation/offline/index.js';
 import { defineStrategy } from '../../src/strategies/contract.js';
 import { popularityStrategy } from '../../src/strategies/builtin/popularity.js';
 import { z } from 'zod';
@@ -34,12 +34,17 @@ describe('cold-start split', () => {
     expect([...user.query]).toEqual([5, 6, 7, 8].map((j) => `i${(u + j) % 30}`));
     expect(supportHistory(user, 0)).toEqual([]);
     expect(supportHistory(user, 3).map((r) => r.itemId)).toEqual([0, 1, 2].map((j) => `i${(u + j) % 30}`));
-    // The RecBole query: 4 random positives outside the largest support, weight 1 each.
+    // The RecBole query: 4 random positives outside the largest support, gain 1 each (clicks of weight 1).
     expect(user.randomQuery.size).toBe(4);
     for (const [id, weight] of user.randomQuery) {
       expect(user.positives.indexOf(id)).toBeGreaterThanOrEqual(5);
       expect(weight).toBe(1);
     }
+  });
+
+  it('grades the RecBole query by rating value, other feedback by its weight', () => {
+    expect(recboleGain(interaction('u', 'i', 0, { type: 'rating', value: 8, weight: 1 }))).toBe(8);
+    expect(recboleGain(interaction('u', 'i', 0, { type: 'purchase', weight: 3 }))).toBe(3);
   });
 
   it('refuses data where no user has enough positives with RG_ERR_EVAL_NO_DATA', () => {

@@ -7,8 +7,8 @@
  *   interactions with those items up to the n-th one's time) and what `adapt` runs on;
  * - the query is the next `query` items after the largest support, the same for every n.
  * The RecBole-MetaRec variant draws `query` random positive items of the user outside the
- * largest support (seeded; the same for every n) and ranks only those, graded by their
- * positive weight.
+ * largest support (seeded; the same for every n) and ranks only those, graded by their rating
+ * (or positive weight when not a rating).
  */
 import { rgError } from '../../errors.js';
 import { createRandom } from '../../ml/random.js';
@@ -25,7 +25,7 @@ export interface ColdStartUser {
   readonly records: readonly InteractionRecord[];
   /** The next-items query: positives[maxSupport .. maxSupport + query). */
   readonly query: ReadonlySet<string>;
-  /** The RecBole-MetaRec query: random positives outside the largest support, with their (largest) positive weight. */
+  /** The RecBole-MetaRec query: random positives outside the largest support, with their largest gain (`recboleGain`). */
   readonly randomQuery: ReadonlyMap<string, number>;
 }
 
@@ -47,6 +47,15 @@ export interface ColdStartSplitOptions {
   readonly query: number;
   /** @default 0.1 */
   readonly testShare?: number;
+}
+
+/**
+ * The graded relevance of a positive interaction in the RecBole-MetaRec variant: a rating's
+ * value (those benchmarks rank by rating; with the default signal policy every rating weighs
+ * 1, which would make every order ideal), otherwise the positive signal weight.
+ */
+export function recboleGain(r: InteractionRecord): number {
+  return r.type === 'rating' && r.value !== null && r.value > 0 ? r.value : r.weight;
 }
 
 /** A user's history for support n: interactions with the first n positive items, up to the n-th one's first positive time. */
@@ -76,7 +85,7 @@ export function coldStartSplit(interactions: readonly InteractionRecord[], items
     const ordered = [...u.firstPositiveAt].sort((a, b) => a[1] - b[1] || compareIds(a[0], b[0]));
     const positives = ordered.map(([id]) => id);
     const weightOf = new Map<string, number>();
-    for (const r of u.records) if (r.weight > 0) weightOf.set(r.itemId, Math.max(weightOf.get(r.itemId) ?? 0, r.weight));
+    for (const r of u.records) if (r.weight > 0) weightOf.set(r.itemId, Math.max(weightOf.get(r.itemId) ?? 0, recboleGain(r)));
     const rest = random.shuffle(positives.slice(maxSupport)).slice(0, options.query);
     users.push({
       userId: u.userId,

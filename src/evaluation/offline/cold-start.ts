@@ -28,7 +28,7 @@ export interface ColdStartStrategy extends EvaluatedStrategy {
 export interface ColdStartMetrics {
   readonly ndcgAt10: number;
   readonly recallAt10: number;
-  /** RecBole-MetaRec variant: nDCG@5 over the random query items only, gain = positive weight. */
+  /** RecBole-MetaRec variant: nDCG@5 over the random query items only, gain = rating value (else positive weight). */
   readonly recboleNdcgAt5: number;
   readonly users: number;
 }
