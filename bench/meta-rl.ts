@@ -35,13 +35,13 @@ import { alsStrategy, metaRlStrategy, popularityStrategy, twoTowerStrategy } fro
 import { createCatalogView } from '../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
 import { createInMemoryTrainContext } from '../src/testing/train-context.js';
+import { datasetDirectory } from './support/datasets.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(here, '../../shared/datasets');
 const SPECS = {
-  movietweetings: { format: 'movietweetings', dir: 'movietweetings-100k' },
-  'online-retail': { format: 'online-retail', dir: 'online-retail' },
+  movietweetings: { format: 'movietweetings' },
+  'online-retail': { format: 'online-retail' },
 } as const;
 
 const { values: args } = parseArgs({
@@ -65,7 +65,7 @@ const spec = SPECS[dataset];
 if (!spec) throw new Error(`unknown dataset ${args.dataset}`);
 const metaParams = JSON.parse(args.params!) as Record<string, unknown>;
 const silent = { info() {}, warn() {} };
-const data = await loadDataset(spec.format, path.join(DATASETS, spec.dir), args.limit ? { limit: Number(args.limit) } : {});
+const data = await loadDataset(spec.format, datasetDirectory(dataset), args.limit ? { limit: Number(args.limit) } : {});
 const machine = machineInfo();
 console.log(`# meta-rl ${args.part} on ${dataset}\n\nMachine: ${describeMachine(machine)}\nCommand: npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}\n`);
 
