@@ -116,18 +116,7 @@ export async function evaluateColdStart(options: ColdStartOptions): Promise<Cold
     if (!trained) {
       report({ strategy: label, phase: 'training', done: 0, total: 100 });
       const started = performance.now();
-      const result = await definition.train(
-        offlineTrainContext({
-          params: entry.trainParams,
-          seed: split.seed,
-          signal,
-          train: split.train,
-          items: options.items,
-          now: split.now,
-          log,
-          onPercent: (done) => report({ strategy: label, phase: 'training', done, total: 100 }),
-        }),
-      );
+      const result = await definition.train(offlineTrainContext(entry.trainParams, split, options.items, { signal, log, label, report }));
       trained = { artifact: result.artifact, seconds: (performance.now() - started) / 1000 };
       artifacts.set(key, trained);
     }

@@ -155,16 +155,7 @@ async function evaluateOne(
   const report = options.onProgress ?? (() => {});
   const aborted = () => rgError('RG_ERR_TRAINING_ABORTED', { name: label });
 
-  const ctx = offlineTrainContext({
-    params,
-    seed: split.seed,
-    signal,
-    train: split.train,
-    items: options.items,
-    now: split.now,
-    log,
-    onPercent: (done) => report({ strategy: label, phase: 'training', done, total: 100 }),
-  });
+  const ctx = offlineTrainContext(params, split, options.items, { signal, log, label, report });
   report({ strategy: label, phase: 'training', done: 0, total: 100 });
   const trainStart = performance.now();
   const trained = await definition.train(ctx);

@@ -2,28 +2,31 @@
 import type { CatalogItem, InteractionRecord, Logger, TrainContext } from '../../strategies/contract.js';
 import { arrayCatalogReader, arrayInteractionReader } from '../../strategies/in-memory-readers.js';
 
-export interface OfflineTrainInput<P> {
-  readonly params: P;
+/** What every offline split provides to training (EvaluationSplit and ColdStartSplit alike). */
+export interface TrainingSplit {
   readonly seed: number;
-  readonly signal: AbortSignal;
   readonly train: readonly InteractionRecord[];
-  readonly items: readonly CatalogItem[];
   /** The evaluation clock (the newest train interaction). */
   readonly now: number;
-  readonly log: Logger;
-  /** Training progress in percent. */
-  readonly onPercent: (percent: number) => void;
 }
 
-export function offlineTrainContext<P>(input: OfflineTrainInput<P>): TrainContext<P> {
+export interface OfflineTrainRun {
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** The label progress is reported under. */
+  readonly label: string;
+  readonly report: (progress: { strategy: string; phase: 'training'; done: number; total: number }) => void;
+}
+
+export function offlineTrainContext<P>(params: P, split: TrainingSplit, items: readonly CatalogItem[], run: OfflineTrainRun): TrainContext<P> {
   return {
-    params: input.params,
-    seed: input.seed,
-    signal: input.signal,
-    interactions: arrayInteractionReader(input.train),
-    catalog: arrayCatalogReader(input.items),
-    clock: { now: () => input.now },
-    log: input.log,
-    progress: (update) => input.onPercent(update.percent),
+    params,
+    seed: split.seed,
+    signal: run.signal,
+    interactions: arrayInteractionReader(split.train),
+    catalog: arrayCatalogReader(items),
+    clock: { now: () => split.now },
+    log: run.log,
+    progress: (update) => run.report({ strategy: run.label, phase: 'training', done: update.percent, total: 100 }),
   };
 }
