@@ -93,6 +93,7 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
       registry,
       store,
       signalPolicy: config.signalPolicy,
+      rewardWeights: config.metaPolicy.rewardWeights,
       promotionMetrics: config.promotionMetrics,
       trainSearchSeconds: config.trainSearchSeconds,
       onPromoted: () => reloader.sync(),

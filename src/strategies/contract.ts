@@ -60,6 +60,39 @@ export interface InteractionReader {
   count(options?: ScanOptions): Promise<number>;
 }
 
+/** One item of a logged slate and what the user did about it. */
+export interface ImpressionItem {
+  readonly itemId: string;
+  /** 0-based position in the slate. */
+  readonly position: number;
+  /**
+   * The feedback attributed to this item of this slate, weighted by the host's reward weights
+   * (`RECGATE_REWARD_WEIGHTS`, summed over that feedback); 0 when it was shown and ignored.
+   */
+  readonly reward: number;
+}
+
+/** A slate recgate served and logged (the impression log), as strategies see it. */
+export interface ImpressionRecord {
+  readonly id: string;
+  readonly userId: string;
+  /** Milliseconds since the Unix epoch. */
+  readonly shownAt: number;
+  /** The strategy that produced the slate. */
+  readonly strategy: string;
+  readonly surface: string;
+  /** In slate order. */
+  readonly items: readonly ImpressionItem[];
+  /** Probability with which the serving policy chose the strategy that produced this slate. */
+  readonly propensity: number;
+}
+
+/** Read-only access to the impression log, oldest first. Implemented by the host. @since 1.2.0 */
+export interface ImpressionReader {
+  scan(options?: ScanOptions): AsyncIterable<readonly ImpressionRecord[]>;
+  count(options?: ScanOptions): Promise<number>;
+}
+
 /** Read-only access to the item catalogue. Implemented by the host. */
 export interface CatalogReader {
   /** All items, active or not, in a stable order. */
@@ -109,6 +142,11 @@ export interface TrainContext<P> {
   readonly signal: AbortSignal;
   readonly interactions: InteractionReader;
   readonly catalog: CatalogReader;
+  /**
+   * The slates recgate served and what users did with them, when the host keeps an impression
+   * log (absent in hosts and tools without one: treat as empty). @since 1.2.0
+   */
+  readonly impressions?: ImpressionReader;
   readonly clock: Clock;
   readonly log: Logger;
   progress(update: TrainProgress): void;

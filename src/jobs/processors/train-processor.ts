@@ -6,7 +6,8 @@
  * process that holds the job's lock, so a worker killed mid-job writes nothing at all; the
  * embedded mode runs both steps in the gateway.
  */
-import { dbCatalogReader, dbInteractionReader, describeDatabase, type Database } from '../../db/index.js';
+import { dbCatalogReader, dbImpressionReader, dbInteractionReader, describeDatabase, type Database } from '../../db/index.js';
+import type { FeedbackType } from '../../interactions/feedback-type.js';
 import { rgError } from '../../errors.js';
 import type { SignalPolicy } from '../../interactions/signal-policy.js';
 import { initTensorflow } from '../../ml/tf-backend.js';
@@ -29,6 +30,11 @@ export interface TrainProcessorDeps {
   readonly registry: StrategyRegistry;
   readonly store: ModelStore;
   readonly signalPolicy: SignalPolicy;
+  /**
+   * Reward per feedback type of a logged slate's items (RECGATE_REWARD_WEIGHTS), for the
+   * training context's impression reader; absent: strategies see no impression log.
+   */
+  readonly rewardWeights?: Readonly<Record<FeedbackType, number>>;
   readonly promotionMetrics: Readonly<Record<string, string>>;
   /** Model-search budget for jobs whose payload does not say (RECGATE_TRAIN_SEARCH); null: off. @default null */
   readonly trainSearchSeconds?: number | null;
@@ -171,6 +177,7 @@ export async function fitTrainJob(
   const trained = await trainStrategy(entry, {
     interactions: arrayInteractionReader(interactions),
     catalog: arrayCatalogReader(items),
+    ...(deps.rewardWeights ? { impressions: dbImpressionReader(deps.db, deps.rewardWeights) } : {}),
     seed: payload.seed,
     signal: run.signal,
     log: deps.log,
