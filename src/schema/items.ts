@@ -6,6 +6,7 @@ import { MAX_LIMIT } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { z } from 'zod';
 import { builder } from './builder.js';
+import { collectTitleMatches, titleContains, titleContainsFilter } from '../catalog/title-search.js';
 
 /** Items as the API shows them: the catalogue record plus its internal cursor key. */
 export interface ItemShape extends CatalogItem {
@@ -30,7 +31,7 @@ const ItemFilter = builder.inputType('ItemFilter', {
   fields: (t) => ({
     categories: t.stringList({ required: false, description: 'Items in at least one of these categories.' }),
     active: t.boolean({ required: false, description: 'Only active (true) or inactive (false) items.' }),
-    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title.' }),
+    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title, taken literally (% and _ are not wildcards).' }),
   }),
 });
 
@@ -81,22 +82,32 @@ builder.queryField('items', (t) =>
       const filter = parseInput(itemFilterSchema, args.filter, 'filter');
       parseInput(pageSize, args.first, 'first');
       parseInput(pageSize, args.last, 'last');
+      const text = filter?.titleContains ?? undefined;
+      const prisma = ctx.services.db.prisma;
       const where = {
         ...(filter?.categories?.length ? { categories: { some: { name: { in: filter.categories } } } } : {}),
         ...(filter?.active !== undefined && filter?.active !== null ? { active: filter.active } : {}),
-        ...(filter?.titleContains ? { title: { contains: filter.titleContains } } : {}),
+        ...(text ? { title: titleContainsFilter(ctx.services.db.provider, text) } : {}),
       };
       return resolveCursorConnection(
         { args, toCursor: (item: ItemShape & { dbId: number }) => String(item.dbId), maxSize: MAX_LIMIT, defaultSize: 20 },
         async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
           const cursor = (c: string | undefined) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : undefined);
-          const rows = await ctx.services.db.prisma.item.findMany({
-            where: { ...where, id: { lt: cursor(before), gt: cursor(after) } },
-            orderBy: { id: inverted ? 'desc' : 'asc' },
-            take: limit,
-            include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-          });
-          return rows.map((row) => ({ ...toCatalogItem(row), updatedAt: row.updatedAt, dbId: row.id }));
+          // Rows after `lastId` in page order (ascending ids, descending when paging backwards).
+          const readBatch = async (lastId: number | undefined, take: number) => {
+            const rows = await prisma.item.findMany({
+              where: {
+                ...where,
+                id: inverted ? { lt: lastId ?? cursor(before), gt: cursor(after) } : { lt: cursor(before), gt: lastId ?? cursor(after) },
+              },
+              orderBy: { id: inverted ? 'desc' : 'asc' },
+              take,
+              include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
+            });
+            return rows.map((row) => ({ ...toCatalogItem(row), updatedAt: row.updatedAt, dbId: row.id }));
+          };
+          if (!text) return readBatch(undefined, limit);
+          return collectTitleMatches(readBatch, (item) => titleContains(item.title, text), limit);
         },
       );
     },
