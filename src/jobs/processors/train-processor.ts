@@ -10,6 +10,7 @@ import { dbCatalogReader, dbInteractionReader, type Database } from '../../db/in
 import { rgError } from '../../errors.js';
 import type { SignalPolicy } from '../../interactions/signal-policy.js';
 import { initTensorflow } from '../../ml/tf-backend.js';
+import { sameJsonValue } from '../../models/canonical-json.js';
 import { computeDataFingerprint } from '../../models/data-fingerprint.js';
 import { evaluateHeldOut } from '../../models/held-out-evaluation.js';
 import type { ModelStore } from '../../models/model-store.js';
@@ -49,8 +50,6 @@ export interface JobRunOptions {
   readonly signal: AbortSignal;
   readonly onProgress: (progress: JobProgress) => void;
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** A finished fit, not yet stored. Crosses the worker's IPC channel (structured clone). */
 export interface FittedCandidate {
@@ -99,7 +98,7 @@ export async function fitTrainJob(
     live &&
     live.dataFingerprint === fingerprint &&
     live.strategyVersion === definition.version &&
-    sameJson(live.params, entry.params)
+    sameJsonValue(live.params, entry.params)
   ) {
     progress('skipped', 100);
     return {
