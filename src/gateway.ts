@@ -110,6 +110,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       impressions,
       models,
       signalPolicy: config.signalPolicy,
+      bounds: config.feedbackBounds,
       rewards: metaPolicy?.rewards,
       adaptation: new AdaptRequests({ jobs: jobRuntime.jobs, models, log }),
       log,
