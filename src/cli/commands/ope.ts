@@ -77,7 +77,13 @@ export function registerOpeCommand(program: Command): void {
               const arms = (await createRegistry(config)).names();
               return withDatabase((db) =>
                 evaluate({
-                  log: { impressions: impressionFeedbackSource(db, { arms }) },
+                  log: {
+                    impressions: impressionFeedbackSource(db, {
+                      arms,
+                      rewardWindowMs: config.metaPolicy.rewardWindowMs,
+                      defaultReward: config.metaPolicy.defaultReward,
+                    }),
+                  },
                   target: { strategy: armTargetFactory, metaPolicy: metaPolicyTargetProvider({ db, config: config.metaPolicy }) },
                 }),
               );
