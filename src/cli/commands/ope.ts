@@ -28,7 +28,7 @@ export function registerOpeCommand(program: Command): void {
   program
     .command('ope')
     .description('Off-policy evaluation: estimate a target policy\'s reward from logged bandit feedback (IPS, SNIPS, DM, DR and variants)')
-    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha)')
+    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha, priorPulls)')
     .requiredOption('--log <source>', 'logged bandit feedback: obd:<file.csv> | impressions')
     .option('--json <file>', 'also write the full report as JSON to this file')
     .option('--bootstrap <n>', 'bootstrap resamples per confidence interval', '1000')
