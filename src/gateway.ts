@@ -17,7 +17,11 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { LiveModels } from './serving/live-models.js';
 import { ImpressionLog } from './serving/impression-log.js';
 import { UserStateLoader } from './serving/user-state-loader.js';
-import { RecommendService, FALLBACK_STRATEGY } from './serving/recommend-service.js';
+import { RecommendService } from './serving/recommend-service.js';
+import { FALLBACK_STRATEGY, servingChain } from './serving/serving-chain.js';
+import { FixedChainPolicy } from './serving/fixed-chain-policy.js';
+import { MetaServingPolicy } from './serving/meta-serving-policy.js';
+import type { ServingPolicy } from './serving/serving-policy.js';
 import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
 import { openServingStore } from './serving/serving-store.js';
@@ -40,7 +44,7 @@ export interface GatewayOptions {
   /** Use this registry instead of the built-ins. */
   readonly registry?: StrategyRegistry;
   readonly log?: AppLogger;
-  /** The strategy serving asks first. @default config.servingStrategy */
+  /** The strategy serving asks first when the meta-policy is off. @default config.servingStrategy */
   readonly servingStrategy?: string;
   /** Retrain popularity and reload the catalogue on a timer. @default true */
   readonly refresh?: boolean;
@@ -69,10 +73,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const models = new LiveModels(log);
   const store = openServingStore(db.url);
   const impressions = new ImpressionLog(store, log);
-  const servingStrategy = options.servingStrategy ?? config.servingStrategy;
-  registry.get(servingStrategy); // fails loudly on a typo in the configuration
+  const chain = servingChain(options.servingStrategy ?? config.servingStrategy);
+  for (const name of chain.strategies) registry.get(name); // fails loudly on a typo in the configuration
 
   const metaPolicy = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
+  const servingPolicy: ServingPolicy = metaPolicy ? new MetaServingPolicy(metaPolicy.policy, log) : new FixedChainPolicy(chain);
 
   const users = new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength);
   // Shared by every gateway and worker with Redis; this process's own without (embedded mode).
@@ -97,13 +102,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     registry,
     models,
     catalogCache,
-    servingStrategy,
+    servingPolicy,
     impressions,
     metaPolicy,
     catalog: new CatalogService({ db, cache: catalogCache, impressions, adaptations: adaptedStates }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users, models, impressions, log, policy: metaPolicy?.policy, adaptations: adaptedStates },
-      { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
+      { catalog: catalogCache, users, models, impressions, log, policy: servingPolicy, adaptations: adaptedStates },
+      { strategyTimeoutMs: config.strategyTimeoutMs },
     ),
     feedback: new FeedbackService({
       db,

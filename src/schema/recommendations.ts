@@ -1,6 +1,7 @@
 /** The `recommendations` query: a slate for one user. */
 import type { Slate, SlateAdaptation, SlateItem } from '../serving/recommend-service.js';
-import { MAX_LIMIT } from '../serving/input-schemas.js';
+import { MAX_LIMIT, recommendationsInput } from '../serving/input-schemas.js';
+import { parseInput } from '../serving/validation.js';
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
 
@@ -61,8 +62,9 @@ builder.queryField('recommendations', (t) =>
       filter: t.arg({ type: RecommendationFilter, required: false }),
       context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
     },
+    // Pothos checks the types; zod the sizes and ranges, once, here at the edge.
     resolve: (_root, args, ctx) =>
-      ctx.services.recommend.recommend({
+      ctx.services.recommend.recommend(parseInput(recommendationsInput, {
         userId: args.userId,
         limit: args.limit ?? undefined,
         surface: args.surface ?? undefined,
@@ -70,6 +72,6 @@ builder.queryField('recommendations', (t) =>
         includeSeen: args.includeSeen ?? undefined,
         filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
         context: args.context ?? undefined,
-      }),
+      })),
   }),
 );
