@@ -113,7 +113,7 @@ describe.each(TEST_PROVIDERS)('catalogue on %s', (provider) => {
     const r = await t.gql(PAGE, { first: 1, filter: { titleContains: 'PAGE' } });
     expect(r.data!.items.edges.map((e: any) => e.node.id)).toEqual(['page-upper']);
     expect(r.data!.items.pageInfo.hasNextPage).toBe(false);
-  });
+  }, 30_000);
 
   it('lists the registered strategies', async () => {
     const r = await t.gql('{ strategies { name version source status modelVersion params } }');
