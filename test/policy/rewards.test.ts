@@ -9,7 +9,8 @@ const ARMS = '{ metaPolicy { arms { strategy pulls meanReward lastUpdate } } }';
 
 describe.each(TEST_PROVIDERS)('rewards on %s', (provider) => {
   let t: PolicyGateway;
-  const WINDOW_MS = 1000;
+  // Long enough that a slate, its feedback and the checks in between fit on a busy machine.
+  const WINDOW_MS = 3000;
   beforeAll(async () => {
     t = await createPolicyGateway(provider, [], {
       RECGATE_REWARD_WINDOW_SECONDS: String(WINDOW_MS / 1000),
