@@ -11,7 +11,7 @@ import { computeContextFeatures, type ContextFeatures, type DecisionContext } fr
 import { FeatureLayout, fnv1a } from './feature-encoding.js';
 import { shrinkTowardPooledMean } from './evidence-shrinkage.js';
 import { LinUcbArm } from './lin-ucb.js';
-import type { MetaPolicyConfig } from './policy-config.js';
+import type { MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { PolicyDecision } from './policy-decision.js';
 import { SegmentProbabilities, segmentOf } from './policy-segments.js';
 import type { StatisticsStore } from './statistics-store.js';

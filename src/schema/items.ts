@@ -1,12 +1,11 @@
 /** Catalogue items: the `Item` type, `item`, `items` (cursor connection) and `upsertItems`. */
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { CatalogItem } from '../strategies/contract.js';
-import { toCatalogItem } from '../db/item-mapping.js';
+import type { StoredItem } from '../db/index.js';
 import { MAX_LIMIT } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { z } from 'zod';
 import { builder } from './builder.js';
-import { collectTitleMatches, titleContains, titleContainsFilter } from '../catalog/title-search.js';
 
 /** Items as the API shows them: the catalogue record plus its internal cursor key. */
 export interface ItemShape extends CatalogItem {
@@ -63,13 +62,7 @@ builder.queryField('item', (t) =>
     nullable: true,
     description: 'One item by its external id, or null.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const row = await ctx.services.db.prisma.item.findUnique({
-        where: { externalId: String(args.id) },
-        include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-      });
-      return row ? { ...toCatalogItem(row), updatedAt: row.updatedAt } : null;
-    },
+    resolve: (_root, args, ctx) => ctx.services.catalog.item(String(args.id)),
   }),
 );
 
@@ -82,32 +75,11 @@ builder.queryField('items', (t) =>
       const filter = parseInput(itemFilterSchema, args.filter, 'filter');
       parseInput(pageSize, args.first, 'first');
       parseInput(pageSize, args.last, 'last');
-      const text = filter?.titleContains ?? undefined;
-      const prisma = ctx.services.db.prisma;
-      const where = {
-        ...(filter?.categories?.length ? { categories: { some: { name: { in: filter.categories } } } } : {}),
-        ...(filter?.active !== undefined && filter?.active !== null ? { active: filter.active } : {}),
-        ...(text ? { title: titleContainsFilter(ctx.services.db.provider, text) } : {}),
-      };
       return resolveCursorConnection(
-        { args, toCursor: (item: ItemShape & { dbId: number }) => String(item.dbId), maxSize: MAX_LIMIT, defaultSize: 20 },
-        async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+        { args, toCursor: (item: StoredItem) => String(item.dbId), maxSize: MAX_LIMIT, defaultSize: 20 },
+        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
           const cursor = (c: string | undefined) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : undefined);
-          // Rows after `lastId` in page order (ascending ids, descending when paging backwards).
-          const readBatch = async (lastId: number | undefined, take: number) => {
-            const rows = await prisma.item.findMany({
-              where: {
-                ...where,
-                id: inverted ? { lt: lastId ?? cursor(before), gt: cursor(after) } : { lt: cursor(before), gt: lastId ?? cursor(after) },
-              },
-              orderBy: { id: inverted ? 'desc' : 'asc' },
-              take,
-              include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-            });
-            return rows.map((row) => ({ ...toCatalogItem(row), updatedAt: row.updatedAt, dbId: row.id }));
-          };
-          if (!text) return readBatch(undefined, limit);
-          return collectTitleMatches(readBatch, (item) => titleContains(item.title, text), limit);
+          return ctx.services.catalog.items({ ...filter, before: cursor(before), after: cursor(after), limit, inverted });
         },
       );
     },

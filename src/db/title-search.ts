@@ -9,7 +9,7 @@
  * `_` also matches itself), and {@link collectTitleMatches} keeps only the titles that really
  * contain the text.
  */
-import type { Provider } from '../db/index.js';
+import type { Provider } from './database-url.js';
 
 /** The Prisma string filter that selects every title containing `text` (and, on SQLite, a few more). */
 export function titleContainsFilter(provider: Provider, text: string): { contains: string } {
