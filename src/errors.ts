@@ -40,6 +40,10 @@ export const ERRORS = {
   RG_ERR_IMPRESSION_USER_MISMATCH: {
     message: 'Impression "{impressionId}" was served to another user than "{userId}".',
   },
+  RG_ERR_FEEDBACK_TIME: {
+    message: 'Feedback time at {path}: {reason}. Send the time the user acted, or omit occurredAt to use the server clock.',
+  },
+  RG_ERR_FEEDBACK_VALUE: { message: 'Invalid {type} value at {path}: {reason}.' },
   RG_ERR_IDEMPOTENCY_CONFLICT: {
     message: 'Idempotency key "{key}" was already used for different feedback. Use a new key for new feedback.',
   },

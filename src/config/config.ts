@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
+import { DEFAULT_FEEDBACK_BOUNDS, ratingScaleText, type FeedbackBounds } from '../interactions/feedback-bounds.js';
 import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from './meta-policy-config.js';
 import { parseTrainSearchSetting } from './search-budget.js';
 import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
@@ -44,6 +45,10 @@ const envSchema = z.object({
       }
       return n;
     }),
+  /** Accepted rating values, `<min>..<max>` inclusive. @default 0..10 */
+  RECGATE_RATING_SCALE: ratingScaleText.default(DEFAULT_FEEDBACK_BOUNDS.ratingScale),
+  /** How far in the future feedback's occurredAt may be (clients' clocks run ahead), seconds. @default 300 */
+  RECGATE_MAX_CLOCK_SKEW_SECONDS: number(z.number().min(0).max(86_400)).default(DEFAULT_FEEDBACK_BOUNDS.maxClockSkewSeconds),
   /** Learning weights per feedback type, e.g. `click=1,purchase=5,dismiss=-1` (others keep defaults). */
   RECGATE_SIGNAL_WEIGHTS: z.string().default(''),
   /** Largest accepted request body, bytes. @default 1048576 */
@@ -93,6 +98,8 @@ export interface Config {
   readonly host: string;
   readonly development: boolean;
   readonly signalPolicy: SignalPolicy;
+  /** Accepted feedback times and values, for the API and the importers. */
+  readonly feedbackBounds: FeedbackBounds;
   readonly popularityHalfLifeHours: number;
   readonly maxBodyBytes: number;
   readonly maxQueryDepth: number;
@@ -187,6 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signalPolicy: Object.freeze({
       weights: Object.freeze(parseWeights(e.RECGATE_SIGNAL_WEIGHTS, DEFAULT_SIGNAL_POLICY.weights)),
       ratingPositiveMin: e.RECGATE_RATING_POSITIVE_MIN,
+    }),
+    feedbackBounds: Object.freeze({
+      ratingScale: Object.freeze(e.RECGATE_RATING_SCALE),
+      maxClockSkewSeconds: e.RECGATE_MAX_CLOCK_SKEW_SECONDS,
     }),
     popularityHalfLifeHours: e.RECGATE_POPULARITY_HALF_LIFE_HOURS,
     maxBodyBytes: e.RECGATE_MAX_BODY_BYTES,

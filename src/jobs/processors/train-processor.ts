@@ -11,6 +11,7 @@ import type { FeedbackType } from '../../interactions/feedback-type.js';
 import { rgError } from '../../errors.js';
 import type { SignalPolicy } from '../../interactions/signal-policy.js';
 import { initTensorflow } from '../../ml/tf-backend.js';
+import { sameJsonValue } from '../../models/canonical-json.js';
 import { computeDataFingerprint } from '../../models/data-fingerprint.js';
 import { evaluateHeldOut } from '../../models/held-out-evaluation.js';
 import { searchStrategyParams } from '../../models/model-search/search-strategy-params.js';
@@ -61,8 +62,6 @@ export interface JobRunOptions {
   readonly signal: AbortSignal;
   readonly onProgress: (progress: JobProgress) => void;
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** A finished fit, not yet stored. Crosses the worker's IPC channel (structured clone). */
 export interface FittedCandidate {
@@ -118,7 +117,7 @@ export async function fitTrainJob(
   const [fingerprint, live] = await Promise.all([computeDataFingerprint(deps.db, payload.window), deps.store.getLive(definition.name)]);
   const { backend } = await initTensorflow();
   // A searched job cannot compare params before searching: a live version searched on the same data counts as current.
-  const sameParams = searchSeconds === null ? sameJson(live?.params, entry.params) : live?.metrics.searchTrials !== undefined;
+  const sameParams = searchSeconds === null ? sameJsonValue(live?.params, entry.params) : live?.metrics.searchTrials !== undefined;
   if (!payload.force && live && live.dataFingerprint === fingerprint && live.strategyVersion === definition.version && sameParams) {
     progress('skipped', 100);
     return {
