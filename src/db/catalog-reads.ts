@@ -6,6 +6,7 @@ import type { CatalogItem } from '../strategies/contract.js';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 import type { Database } from './open-database.js';
 import { toCatalogItem } from './item-mapping.js';
+import { collectTitleMatches, titleContains, titleContainsFilter } from './title-search.js';
 
 const WITH_CATEGORIES = { categories: { select: { name: true }, orderBy: { name: 'asc' } } } as const;
 
@@ -50,18 +51,24 @@ export async function findItem(db: Database, externalId: string): Promise<Stored
 }
 
 export async function itemPage(db: Database, q: ItemPageQuery): Promise<StoredItem[]> {
-  const rows = await db.prisma.item.findMany({
-    where: {
-      ...(q.categories?.length ? { categories: { some: { name: { in: [...q.categories] } } } } : {}),
-      ...(q.active !== undefined && q.active !== null ? { active: q.active } : {}),
-      ...(q.titleContains ? { title: { contains: q.titleContains } } : {}),
-      id: { lt: q.before, gt: q.after },
-    },
-    orderBy: { id: q.inverted ? 'desc' : 'asc' },
-    take: q.limit,
-    include: WITH_CATEGORIES,
-  });
-  return rows.map((row) => ({ ...toCatalogItem(row), dbId: row.id, updatedAt: row.updatedAt }));
+  const text = q.titleContains ?? undefined;
+  const where = {
+    ...(q.categories?.length ? { categories: { some: { name: { in: [...q.categories] } } } } : {}),
+    ...(q.active !== undefined && q.active !== null ? { active: q.active } : {}),
+    ...(text ? { title: titleContainsFilter(db.provider, text) } : {}),
+  };
+  // Rows after `lastId` in page order (ascending keys, descending when read backwards).
+  const readBatch = async (lastId: number | undefined, take: number): Promise<StoredItem[]> => {
+    const rows = await db.prisma.item.findMany({
+      where: { ...where, id: q.inverted ? { lt: lastId ?? q.before, gt: q.after } : { lt: q.before, gt: lastId ?? q.after } },
+      orderBy: { id: q.inverted ? 'desc' : 'asc' },
+      take,
+      include: WITH_CATEGORIES,
+    });
+    return rows.map((row) => ({ ...toCatalogItem(row), dbId: row.id, updatedAt: row.updatedAt }));
+  };
+  if (!text) return readBatch(undefined, q.limit);
+  return collectTitleMatches(readBatch, (item) => titleContains(item.title, text), q.limit);
 }
 
 export async function findUser(db: Database, externalId: string): Promise<StoredUser | null> {

@@ -102,6 +102,7 @@ export async function buildServices(config: Config, options: BuildOptions): Prom
       impressions,
       models,
       signalPolicy: config.signalPolicy,
+      bounds: config.feedbackBounds,
       rewards: metaPolicy?.rewards,
       adaptation: new AdaptRequests({ jobs: jobRuntime.jobs, models, log }),
       log,

@@ -30,7 +30,7 @@ const ItemFilter = builder.inputType('ItemFilter', {
   fields: (t) => ({
     categories: t.stringList({ required: false, description: 'Items in at least one of these categories.' }),
     active: t.boolean({ required: false, description: 'Only active (true) or inactive (false) items.' }),
-    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title.' }),
+    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title, taken literally (% and _ are not wildcards).' }),
   }),
 });
 
