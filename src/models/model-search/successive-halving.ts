@@ -105,7 +105,7 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
     return score;
   };
 
-  let stoppedBy: SearchOutcome['stoppedBy'] = 'budget';
+  let stoppedBy: SearchOutcome['stoppedBy'];
   try {
     await run({}, 1);
     for (;;) {
