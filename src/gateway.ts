@@ -20,6 +20,7 @@ import { UserStateLoader } from './serving/user-state-loader.js';
 import { RecommendService, FALLBACK_STRATEGY } from './serving/recommend-service.js';
 import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
+import { ExperimentsRuntime } from './experiments/experiments-runtime.js';
 import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
@@ -74,6 +75,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 
   const metaPolicy = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
 
+  const experiments = new ExperimentsRuntime({
+    db,
+    strategies: registry,
+    rewards: config.metaPolicy,
+    log,
+    refreshMs: config.experimentsRefreshSeconds * 1000,
+  });
+  await experiments.start();
+
   const users = new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength);
   // Shared by every gateway and worker with Redis; this process's own without (embedded mode).
   const adaptedStates: AdaptedStateStore = config.redisUrl
@@ -100,6 +110,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     servingStrategy,
     impressions,
     metaPolicy,
+    experiments,
     catalog: new CatalogService({ db, cache: catalogCache, impressions, adaptations: adaptedStates }),
     recommend: new RecommendService(
       { catalog: catalogCache, users, models, impressions, log, policy: metaPolicy?.policy, adaptations: adaptedStates },
@@ -190,6 +201,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await adaptedStates.close();
       await impressions.close();
       await metaPolicy?.close();
+      await experiments.close();
       models.close();
       await store.close();
       if (!options.db) await db.close();

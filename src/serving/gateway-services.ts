@@ -10,6 +10,7 @@ import type { ModelReloader } from '../models/model-reloader.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { RecommendService } from './recommend-service.js';
 import type { MetaPolicyRuntime } from '../policy/meta-policy-runtime.js';
+import type { ExperimentsRuntime } from '../experiments/experiments-runtime.js';
 
 /** Everything resolvers use, built once per gateway by `createGateway`. */
 export interface GatewayServices {
@@ -31,4 +32,6 @@ export interface GatewayServices {
   readonly servingStrategy: string;
   /** The meta-policy choosing the strategy per request; null when RECGATE_META_POLICY=off. */
   readonly metaPolicy: MetaPolicyRuntime | null;
+  /** A/B experiments: lifecycle, the running ones the request path assigns from, results. */
+  readonly experiments: ExperimentsRuntime;
 }
