@@ -17,10 +17,15 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { LiveModels } from './serving/live-models.js';
 import { ImpressionLog } from './serving/impression-log.js';
 import { UserStateLoader } from './serving/user-state-loader.js';
-import { RecommendService, FALLBACK_STRATEGY } from './serving/recommend-service.js';
+import { RecommendService } from './serving/recommend-service.js';
+import { FALLBACK_STRATEGY, servingChain } from './serving/serving-chain.js';
+import { FixedChainPolicy } from './serving/fixed-chain-policy.js';
+import { MetaServingPolicy } from './serving/meta-serving-policy.js';
+import type { ServingPolicy } from './serving/serving-policy.js';
 import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
 import { ExperimentsRuntime } from './experiments/experiments-runtime.js';
+import { PinnedModels } from './experiments/pinned-models.js';
 import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
@@ -41,7 +46,7 @@ export interface GatewayOptions {
   /** Use this registry instead of the built-ins. */
   readonly registry?: StrategyRegistry;
   readonly log?: AppLogger;
-  /** The strategy serving asks first. @default config.servingStrategy */
+  /** The strategy serving asks first when the meta-policy is off. @default config.servingStrategy */
   readonly servingStrategy?: string;
   /** Retrain popularity and reload the catalogue on a timer. @default true */
   readonly refresh?: boolean;
@@ -70,19 +75,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const models = new LiveModels(log);
   const store = openServingStore(db.url);
   const impressions = new ImpressionLog(store, log);
-  const servingStrategy = options.servingStrategy ?? config.servingStrategy;
-  registry.get(servingStrategy); // fails loudly on a typo in the configuration
+  const chain = servingChain(options.servingStrategy ?? config.servingStrategy);
+  for (const name of chain.strategies) registry.get(name); // fails loudly on a typo in the configuration
 
   const metaPolicy = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
+  const servingPolicy: ServingPolicy = metaPolicy ? new MetaServingPolicy(metaPolicy.policy, log) : new FixedChainPolicy(chain);
 
-  const experiments = new ExperimentsRuntime({
-    db,
-    strategies: registry,
-    rewards: config.metaPolicy,
-    log,
-    refreshMs: config.experimentsRefreshSeconds * 1000,
-  });
-  await experiments.start();
 
   const users = new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength);
   // Shared by every gateway and worker with Redis; this process's own without (embedded mode).
@@ -99,6 +97,20 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     adapt: (userId) => adaptUser({ users, models, catalog: () => catalogCache.view, store: adaptedStates, log }, userId),
   });
 
+  const experiments = new ExperimentsRuntime({
+    db,
+    strategies: registry,
+    rewards: config.metaPolicy,
+    log,
+    refreshMs: config.experimentsRefreshSeconds * 1000,
+    serving: {
+      metaPolicy: metaPolicy?.policy ?? null,
+      pinned: new PinnedModels({ store: jobRuntime.store, registry, catalog: () => catalogCache.view, log }),
+      log,
+    },
+  });
+  await experiments.start();
+
   const services: GatewayServices = {
     db,
     modelStore: jobRuntime.store,
@@ -107,14 +119,24 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     registry,
     models,
     catalogCache,
-    servingStrategy,
+    servingPolicy,
     impressions,
     metaPolicy,
     experiments,
     catalog: new CatalogService({ db, cache: catalogCache, impressions, adaptations: adaptedStates }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users, models, impressions, log, policy: metaPolicy?.policy, adaptations: adaptedStates },
-      { servingStrategy, strategyTimeoutMs: config.strategyTimeoutMs },
+      {
+        catalog: catalogCache,
+        users,
+        models,
+        impressions,
+        log,
+        policy: servingPolicy,
+        // An experiment's variant serves the users assigned to it; everyone else gets the configured policy.
+        resolvePolicy: (input) => experiments.policyFor(input.userId, input.surface) ?? servingPolicy,
+        adaptations: adaptedStates,
+      },
+      { strategyTimeoutMs: config.strategyTimeoutMs },
     ),
     feedback: new FeedbackService({
       db,

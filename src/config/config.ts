@@ -60,8 +60,8 @@ const envSchema = z.object({
   RECGATE_PLUGIN_DIR: optionalString,
   /** Params per strategy, as JSON: {"<strategy>": {...}}. @default {} */
   RECGATE_STRATEGY_PARAMS: z.string().default('{}'),
-  /** The strategy serving asks first; popularity answers when it cannot. @default popularity */
-  RECGATE_SERVING_STRATEGY: z.string().min(1).default('popularity'),
+  /** The strategy serving asks first with the meta-policy off; the fallback (popularity) answers when it cannot. @default unset: the fallback alone */
+  RECGATE_SERVING_STRATEGY: optionalString,
   /** Strategies a gateway trains in-process at start: all, none, or names. @default all */
   RECGATE_TRAIN_ON_START: z.string().default('all'),
   /** How many recent interactions of a user serving reads. @default 200 */
@@ -101,7 +101,8 @@ export interface Config {
   readonly pluginPaths: readonly string[];
   readonly pluginDir: string | null;
   readonly strategyParams: Readonly<Record<string, unknown>>;
-  readonly servingStrategy: string;
+  /** The first strategy of the serving chain (src/serving/serving-chain.ts); null: the fallback alone. */
+  readonly servingStrategy: string | null;
   /** 'all', or the strategy names to train at start (empty: none). */
   readonly trainOnStart: 'all' | readonly string[];
   /** The metric promotion compares, per strategy (`default` for the rest). */

@@ -29,6 +29,8 @@ export interface AuditEntry {
 export interface ExperimentServiceDeps {
   readonly db: Database;
   readonly strategies: StrategyNames;
+  /** Whether the meta-policy runs (variants served by it need it). @default true */
+  readonly metaPolicyEnabled?: boolean;
   /** Called after every change (the gateway reloads its running experiments). */
   readonly onChange?: () => void;
   readonly now?: () => Date;
@@ -217,6 +219,7 @@ export class ExperimentService {
     for (const v of spec.variants) {
       const serving: VariantServing = v.serving;
       if (serving.kind === 'meta-policy') {
+        if (this.deps.metaPolicyEnabled === false) throw rgError('RG_ERR_META_POLICY_OFF', { operation: `variant "${v.key}" (served by the meta-policy)` });
         for (const arm of serving.arms ?? []) if (!strategies.has(arm)) throw unknown(arm);
         continue;
       }

@@ -4,11 +4,14 @@
  * another gateway (or the CLI) apply within `refreshMs`.
  */
 import type { Database } from '../db/index.js';
+import type { ServingPolicy } from '../serving/serving-policy.js';
 import type { Logger } from '../strategies/contract.js';
 import { assignableExperiment, ExperimentAssigner, NO_EXPERIMENTS } from './assignment.js';
 import { experimentResults, type PhaseResults, type RewardSettings } from './experiment-results.js';
 import { ExperimentService, type StrategyNames } from './experiment-service.js';
 import type { ResultsOptions } from './results.js';
+import type { PinnedModels } from './pinned-models.js';
+import { exposed, variantPolicy, type VariantPolicyDeps } from './variant-policies.js';
 
 export interface ExperimentsRuntimeOptions {
   readonly db: Database;
@@ -17,11 +20,16 @@ export interface ExperimentsRuntimeOptions {
   readonly log: Logger;
   /** How often running experiments are re-read from the database, ms; 0 = never. @default 5000 */
   readonly refreshMs?: number;
+  /** Builds variants' serving policies; absent: assignment only (the CLI). */
+  readonly serving?: VariantPolicyDeps & { readonly pinned: PinnedModels };
 }
+
+const variantId = (experiment: string, variant: string) => `${experiment}\u0000${variant}`;
 
 export class ExperimentsRuntime {
   readonly service: ExperimentService;
   #assigner: ExperimentAssigner = NO_EXPERIMENTS;
+  #policies = new Map<string, ServingPolicy>();
   #timer: NodeJS.Timeout | null = null;
   #reloading: Promise<void> | null = null;
 
@@ -29,6 +37,7 @@ export class ExperimentsRuntime {
     this.service = new ExperimentService({
       db: options.db,
       strategies: options.strategies,
+      metaPolicyEnabled: options.serving ? options.serving.metaPolicy !== null : true,
       onChange: () => void this.reload().catch((error: unknown) => options.log.warn('experiments reload failed', { error: String(error) })),
     });
   }
@@ -42,11 +51,36 @@ export class ExperimentsRuntime {
   reload(): Promise<void> {
     this.#reloading ??= (async () => {
       const running = await this.service.running();
+      const serving = this.options.serving;
+      const policies = new Map<string, ServingPolicy>();
+      if (serving) {
+        // Pinned versions are loaded before the assignment that needs them takes effect.
+        await serving.pinned.keep(new Set(running.flatMap((e) => e.spec.variants.flatMap((v) => (v.serving.kind === 'model-version' ? [v.serving.modelVersion] : [])))));
+        for (const e of running) {
+          for (const v of e.spec.variants) {
+            try {
+              policies.set(variantId(e.spec.key, v.key), exposed(variantPolicy(v.serving, serving), { key: e.spec.key, variant: v.key, phase: e.phase }));
+            } catch (error) {
+              this.options.log.warn('experiment variant cannot serve here; its users get the default policy', { experiment: e.spec.key, variant: v.key, error: String(error) });
+            }
+          }
+        }
+      }
+      this.#policies = policies;
       this.#assigner = new ExperimentAssigner(running.map((e) => assignableExperiment(e.spec, e.phase)));
     })().finally(() => {
       this.#reloading = null;
     });
     return this.#reloading;
+  }
+
+  /**
+   * The serving policy of the user's variant on this surface; null outside every running
+   * experiment (the default policy serves, and nothing is logged as an exposure).
+   */
+  policyFor(userId: string, surface: string): ServingPolicy | null {
+    const assignment = this.#assigner.assign(userId, surface);
+    return assignment ? (this.#policies.get(variantId(assignment.experiment, assignment.variant)) ?? null) : null;
   }
 
   async start(): Promise<void> {
@@ -68,5 +102,6 @@ export class ExperimentsRuntime {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#reloading?.catch(() => {});
+    this.options.serving?.pinned.close();
   }
 }

@@ -1,6 +1,8 @@
 /** The `recommendations` query: a slate for one user. */
 import type { Slate, SlateAdaptation, SlateItem } from '../serving/recommend-service.js';
-import { MAX_LIMIT } from '../serving/input-schemas.js';
+import type { ExperimentExposure } from '../serving/serving-policy.js';
+import { MAX_LIMIT, recommendationsInput } from '../serving/input-schemas.js';
+import { parseInput } from '../serving/validation.js';
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
 
@@ -23,6 +25,14 @@ const SlateAdaptationRef = builder.objectRef<SlateAdaptation>('SlateAdaptation')
   }),
 });
 
+const SlateExperimentRef = builder.objectRef<ExperimentExposure>('SlateExperiment').implement({
+  description: 'The experiment variant this slate was served under.',
+  fields: (t) => ({
+    key: t.exposeString('key', { description: 'The experiment.' }),
+    variant: t.exposeString('variant'),
+  }),
+});
+
 const SlateRef = builder.objectRef<Slate>('Slate').implement({
   description: 'What was served: log feedback against its impressionId.',
   fields: (t) => ({
@@ -38,6 +48,12 @@ const SlateRef = builder.objectRef<Slate>('Slate').implement({
       nullable: true,
       description: 'Null when the serving strategy does not adapt per user, or has not adapted to this user with the model version served.',
       resolve: (s) => s.adaptation,
+    }),
+    experiment: t.field({
+      type: SlateExperimentRef,
+      nullable: true,
+      description: 'The running experiment and variant the user was assigned to on this surface; null outside experiments.',
+      resolve: (s) => s.experiment,
     }),
   }),
 });
@@ -61,8 +77,9 @@ builder.queryField('recommendations', (t) =>
       filter: t.arg({ type: RecommendationFilter, required: false }),
       context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
     },
+    // Pothos checks the types; zod the sizes and ranges, once, here at the edge.
     resolve: (_root, args, ctx) =>
-      ctx.services.recommend.recommend({
+      ctx.services.recommend.recommend(parseInput(recommendationsInput, {
         userId: args.userId,
         limit: args.limit ?? undefined,
         surface: args.surface ?? undefined,
@@ -70,6 +87,6 @@ builder.queryField('recommendations', (t) =>
         includeSeen: args.includeSeen ?? undefined,
         filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
         context: args.context ?? undefined,
-      }),
+      })),
   }),
 );

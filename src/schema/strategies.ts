@@ -46,12 +46,11 @@ builder.queryField('strategies', (t) =>
     type: [StrategyRef],
     description: 'Registered strategies with their status and loaded model.',
     resolve: (_root, _args, ctx) => {
-      const { registry, models, servingStrategy, metaPolicy } = ctx.services;
-      const fixed = models.get(servingStrategy) ? servingStrategy : 'popularity';
-      // With the meta-policy on, every strategy with a loaded model is an arm that serves.
+      const { registry, models, servingPolicy } = ctx.services;
+      const serving = new Set(servingPolicy.servingArms(models.list().map((m) => m.strategy)));
       return registry.list().map((entry) => {
         const live = models.get(entry.definition.name);
-        return { entry, live, serving: metaPolicy ? live !== undefined : entry.definition.name === fixed };
+        return { entry, live, serving: serving.has(entry.definition.name) };
       });
     },
   }),

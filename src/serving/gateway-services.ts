@@ -11,6 +11,7 @@ import type { JobService } from '../jobs/job-service.js';
 import type { RecommendService } from './recommend-service.js';
 import type { MetaPolicyRuntime } from '../policy/meta-policy-runtime.js';
 import type { ExperimentsRuntime } from '../experiments/experiments-runtime.js';
+import type { ServingPolicy } from './serving-policy.js';
 
 /** Everything resolvers use, built once per gateway by `createGateway`. */
 export interface GatewayServices {
@@ -28,8 +29,8 @@ export interface GatewayServices {
   readonly recommend: RecommendService;
   readonly feedback: FeedbackService;
   readonly impressions: ImpressionLog;
-  /** The strategy serving asks first (popularity answers when it cannot). */
-  readonly servingStrategy: string;
+  /** Which strategy serves a request unless something picks another policy for it. */
+  readonly servingPolicy: ServingPolicy;
   /** The meta-policy choosing the strategy per request; null when RECGATE_META_POLICY=off. */
   readonly metaPolicy: MetaPolicyRuntime | null;
   /** A/B experiments: lifecycle, the running ones the request path assigns from, results. */

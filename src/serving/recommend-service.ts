@@ -1,25 +1,22 @@
 /**
- * The request path: user state -> the meta-policy's arm (src/policy/; or, with it off, the
- * serving strategy) -> strategy.recommend (time budget, then the next arm or the popularity
- * fallback) -> business filters -> impression logged with features and propensity -> slate.
+ * The request path: validated input -> user state -> the request's serving policy draws an
+ * arm (src/serving/serving-policy.ts) -> strategy.recommend within its time budget (on a
+ * failure or nothing for the user: the next draw; when every arm is drawn, an empty slate
+ * from the fallback) -> top-up from the fallback -> business filters -> impression logged
+ * with features and propensity -> slate.
  */
 import { randomUUID } from 'node:crypto';
 import type { CatalogItem, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
 import type { CatalogCache } from '../catalog/catalog-cache.js';
-import { parseInput } from './validation.js';
-import { recommendationsInput } from './input-schemas.js';
+import type { RecommendationsInput } from './input-schemas.js';
 import type { ImpressionLog } from './impression-log.js';
 import type { LiveModel, LiveModels } from './live-models.js';
 import { withTimeBudget } from './time-budget.js';
 import type { UserStateLoader } from './user-state-loader.js';
-import type { MetaPolicy } from '../policy/meta-policy.js';
-import type { ContextFeatures } from '../policy/context-features.js';
-import { META_POLICY_VARIANT } from '../policy/reward-attribution.js';
+import { FALLBACK_STRATEGY } from './serving-chain.js';
+import type { ExperimentExposure, ServingDecision, ServingPolicy } from './serving-policy.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 import type { StoredAdaptation } from '../adaptation/stored-adaptation.js';
-
-/** The strategy that answers when the chosen one has no model, fails or is too slow. */
-export const FALLBACK_STRATEGY = 'popularity';
 
 export interface SlateItem {
   readonly item: CatalogItem;
@@ -49,39 +46,57 @@ export interface Slate {
   readonly items: readonly SlateItem[];
   /** The serving strategy's adaptation to this user; null when it has none for this model version. */
   readonly adaptation: SlateAdaptation | null;
+  /** The experiment variant the user was served under; null outside experiments. */
+  readonly experiment: ExperimentExposure | null;
 }
 
 interface Served {
   readonly live: LiveModel | undefined;
   readonly items: ScoredItem[];
   readonly adaptation: StoredAdaptation | null;
+  readonly propensity: number;
+  /** Whether an arm of the decision served (not the empty-handed fallback). */
+  readonly chosen: boolean;
 }
 
 export interface RecommendServiceOptions {
-  /** The strategy serving asks first. @default "popularity" */
-  readonly servingStrategy: string;
   /** Time budget of one strategy call, ms. */
   readonly strategyTimeoutMs: number;
 }
 
+export interface RecommendServiceDeps {
+  readonly catalog: CatalogCache;
+  readonly users: UserStateLoader;
+  readonly models: LiveModels;
+  readonly impressions: ImpressionLog;
+  readonly log: Logger;
+  /** The configured serving policy: the fixed chain, or the meta-policy. */
+  readonly policy: ServingPolicy;
+  /**
+   * Picks the serving policy of one request (an experiment's variant, say).
+   * @default () => policy
+   */
+  readonly resolvePolicy?: (input: RecommendationsInput) => ServingPolicy;
+  /** Per-user adaptations made by adapt jobs; absent: strategies serve from history alone. */
+  readonly adaptations?: AdaptedStateStore | null;
+}
+
 export class RecommendService {
   constructor(
-    private readonly deps: {
-      readonly catalog: CatalogCache;
-      readonly users: UserStateLoader;
-      readonly models: LiveModels;
-      readonly impressions: ImpressionLog;
-      readonly log: Logger;
-      /** Chooses the strategy per request; null or absent: `servingStrategy` serves. */
-      readonly policy?: MetaPolicy | null;
-      /** Per-user adaptations made by adapt jobs; absent: strategies serve from history alone. */
-      readonly adaptations?: AdaptedStateStore | null;
-    },
+    private readonly deps: RecommendServiceDeps,
     private readonly options: RecommendServiceOptions,
   ) {}
 
-  async recommend(rawInput: unknown): Promise<Slate> {
-    const input = parseInput(recommendationsInput, rawInput);
+  /** The policy a request gets when no one picks another. */
+  get policy(): ServingPolicy {
+    return this.deps.policy;
+  }
+
+  /**
+   * A slate for validated input (the API edge parses it: `recommendationsInput`), served by
+   * `policy` (by default the one `resolvePolicy` picks for this input).
+   */
+  async recommend(input: RecommendationsInput, policy: ServingPolicy = this.deps.resolvePolicy?.(input) ?? this.deps.policy): Promise<Slate> {
     const catalog = this.deps.catalog.view;
     const [user, adaptations] = await Promise.all([this.deps.users.load(input.userId), this.#adaptationsOf(input.userId)]);
     const exclude = new Set(input.exclude);
@@ -98,21 +113,20 @@ export class RecommendService {
     };
 
     const impressionId = randomUUID();
-    const policy = this.deps.policy ?? null;
-    const features = policy
-      ? policy.features({
-          interactionCount: user.interactionCount,
-          lastInteractionAt: user.lastInteractionAt,
-          known: user.state.known,
-          surface: input.surface,
-          context: input.context,
-          now: request.now,
-        })
-      : null;
-    const served =
-      policy && features
-        ? await this.#servePolicy(policy, impressionId, features, request, adaptations)
-        : { ...(await this.#serve(request, adaptations)), propensity: 1, chosen: false };
+    const decision = policy.decide({
+      impressionId,
+      userId: input.userId,
+      context: {
+        interactionCount: user.interactionCount,
+        lastInteractionAt: user.lastInteractionAt,
+        known: user.state.known,
+        surface: input.surface,
+        context: input.context,
+        now: request.now,
+      },
+      candidates: this.deps.models.list().map((m) => m.strategy),
+    });
+    const served = await this.#serve(decision, request, adaptations);
     const { live, items } = served;
     const slateItems = this.#businessFilter(items, request);
     const slate: Slate = {
@@ -130,6 +144,7 @@ export class RecommendService {
             interactions: served.adaptation.interactions,
           }
         : null,
+      experiment: decision.experiment ?? null,
     };
     this.deps.impressions.append({
       id: impressionId,
@@ -140,75 +155,45 @@ export class RecommendService {
       items: slateItems.map((s) => ({ itemId: s.item.id, score: s.score, position: s.position })),
       propensity: slate.propensity,
       context: input.context,
-      features,
-      // Only slates the policy actually chose teach it (not the empty-handed fallback).
-      variant: served.chosen ? META_POLICY_VARIANT : null,
+      features: decision.features,
+      // Only slates an arm of the decision served teach the policy (not the empty-handed fallback).
+      variant: served.chosen ? decision.variant : null,
+      experiment: slate.experiment,
       createdAt: new Date(request.now),
     });
     return slate;
   }
 
   /**
-   * The meta-policy draws an arm among the strategies with a loaded model; an arm that throws
-   * or blows its time budget (counted by its circuit breaker), or has nothing for this user,
-   * is replaced by the next draw from the remaining distribution. The propensity is the one
-   * that applied (see PolicyDecision).
+   * The one serving loop: asks each arm the decision draws; an arm that throws or blows its
+   * time budget, or has nothing for this user, is reported and the next draw serves. A short
+   * slate is topped up from the fallback. When every arm was drawn, the slate is empty and
+   * labelled with the fallback.
    */
-  async #servePolicy(
-    policy: MetaPolicy,
-    impressionId: string,
-    features: ContextFeatures,
-    request: RecommendRequest,
-    adaptations: ReadonlyMap<string, StoredAdaptation>,
-  ): Promise<Served & { propensity: number; chosen: boolean }> {
-    const candidates = this.deps.models.list().map((m) => m.strategy);
-    const decision = policy.decide(impressionId, features, candidates);
+  async #serve(decision: ServingDecision, request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>): Promise<Served> {
     for (let choice = decision.next(); choice; choice = decision.next()) {
-      const live = this.deps.models.get(choice.arm);
+      const live = choice.model ?? this.deps.models.get(choice.arm);
       if (!live) continue;
       const adaptation = adaptationFor(live, adaptations);
       let items: ScoredItem[];
       try {
         items = [...(await this.#recommend(live, request, adaptation))];
       } catch (error) {
-        policy.breaker.failure(choice.arm, String(error));
+        decision.report(choice, { kind: 'failed', reason: String(error) });
         this.deps.log.warn('strategy failed; the next arm serves', { strategy: choice.arm, error: String(error) });
         continue;
       }
-      policy.breaker.success(choice.arm);
       if (items.length === 0) {
-        // Nothing to say in this context is worth nothing here: teach the arm so, or it would
-        // keep its exploration bonus (and its probability) for contexts it can never serve.
-        policy.reward(choice.arm, features, 0, true).catch((error: unknown) => this.deps.log.warn('meta-policy update failed', { error: String(error) }));
+        decision.report(choice, { kind: 'empty' });
         continue;
       }
-      if (items.length < request.k) {
+      decision.report(choice, { kind: 'served' });
+      if (items.length < request.k && choice.arm !== FALLBACK_STRATEGY) {
         await this.#topUp(items, request).catch((error: unknown) => this.deps.log.warn('top-up failed', { error: String(error) }));
       }
       return { live, items, adaptation, propensity: choice.propensity, chosen: true };
     }
     return { live: this.deps.models.get(FALLBACK_STRATEGY), items: [], adaptation: null, propensity: 1, chosen: false };
-  }
-
-  /** Asks the serving strategy, then the fallback; tops a short slate up from the fallback. */
-  async #serve(request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>): Promise<Served> {
-    const chain = [this.options.servingStrategy, FALLBACK_STRATEGY].filter((s, i, all) => all.indexOf(s) === i);
-    for (const name of chain) {
-      const live = this.deps.models.get(name);
-      if (!live) continue;
-      const adaptation = adaptationFor(live, adaptations);
-      try {
-        const items = [...(await this.#recommend(live, request, adaptation))];
-        if (name === FALLBACK_STRATEGY) return { live, items, adaptation };
-        // Nothing to say for this user (e.g. no history yet): the next in the chain serves.
-        if (items.length === 0) continue;
-        if (items.length < request.k) await this.#topUp(items, request);
-        return { live, items, adaptation };
-      } catch (error) {
-        this.deps.log.warn('strategy failed; falling back', { strategy: name, error: String(error) });
-      }
-    }
-    return { live: undefined, items: [], adaptation: null };
   }
 
   /** One strategy call within its time budget, with that strategy's adaptation to the user. */
