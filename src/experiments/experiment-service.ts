@@ -31,8 +31,8 @@ export interface ExperimentServiceDeps {
   readonly strategies: StrategyNames;
   /** Whether the meta-policy runs (variants served by it need it). @default true */
   readonly metaPolicyEnabled?: boolean;
-  /** Called after every change (the gateway reloads its running experiments). */
-  readonly onChange?: () => void;
+  /** Awaited after every change (the gateway reloads its running experiments before answering). */
+  readonly onChange?: () => Promise<void>;
   readonly now?: () => Date;
 }
 
@@ -91,7 +91,7 @@ export class ExperimentService {
       await tx.experimentAudit.create({ data: { experimentId: created.id, action: 'create', actor, changes: { spec: columnsOf(spec) } } });
       return created;
     });
-    this.deps.onChange?.();
+    await this.deps.onChange?.();
     return recordOf(row as ExperimentRow);
   }
 
@@ -134,7 +134,7 @@ export class ExperimentService {
       }
       return updated;
     });
-    this.deps.onChange?.();
+    await this.deps.onChange?.();
     return recordOf(row as ExperimentRow);
   }
 
@@ -196,7 +196,7 @@ export class ExperimentService {
       await tx.experimentAudit.create({ data: { experimentId: current.id, action, actor, changes } });
       return updated;
     });
-    this.deps.onChange?.();
+    await this.deps.onChange?.();
     return recordOf(row as ExperimentRow);
   }
 

@@ -38,7 +38,8 @@ export class ExperimentsRuntime {
       db: options.db,
       strategies: options.strategies,
       metaPolicyEnabled: options.serving ? options.serving.metaPolicy !== null : true,
-      onChange: () => void this.reload().catch((error: unknown) => options.log.warn('experiments reload failed', { error: String(error) })),
+      // The change is committed: a failed reload is retried by the next poll, not reported as the change failing.
+      onChange: () => this.reload().catch((error: unknown) => options.log.warn('experiments reload failed', { error: String(error) })),
     });
   }
 

@@ -65,10 +65,14 @@ function toNumber(value: unknown): number {
   return Number(String(value));
 }
 
-/** The statement for one engine; `p(i)` renders the i-th (1-based) placeholder. */
-function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions): string {
+/**
+ * The statement for one engine; `p(i)` renders the i-th (1-based) value of `values`:
+ * PostgreSQL's `$i`, or a positional `?` (its value appended) for SQLite's driver.
+ */
+function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions, values: readonly unknown[]): { sql: string; params: unknown[] } {
   const pg = provider === 'postgres';
-  const p = (i: number) => (pg ? `$${i}` : `?${i}`);
+  // SQLite: a marker first, turned into `?` with its value in textual order at the end.
+  const p = (i: number) => (pg ? `$${i}` : `{{${i}}}`);
   const real = (expr: string) => (pg ? `(${expr})::float8` : `CAST(${expr} AS REAL)`);
   const withinWindow = pg ? `f."occurredAt" <= imp.t + CAST(${p(4)} AS float8) * interval '1 millisecond'` : `f."occurredAt" - imp.t <= ${p(4)}`;
   const weight = pg ? `CAST(${rewardCase(options.rewardWeights)} AS float8)` : rewardCase(options.rewardWeights);
@@ -82,7 +86,7 @@ function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions
       )`
     : '';
   const x = options.preExposure ? 'COALESCE(pre.x, 0)' : '0';
-  return `
+  const sql = `
     WITH imp AS (
       SELECT "id", "userExternalId" AS u, "experimentVariant" AS v, "createdAt" AS t
       FROM "Impression" WHERE "experimentKey" = ${p(1)} AND "experimentPhase" = ${p(2)}
@@ -117,6 +121,9 @@ function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions
       ${real('SUM(x)')} AS x, ${real('SUM(x * x)')} AS x2,
       ${real('SUM(n * x)')} AS nx, ${real('SUM(c * x)')} AS cx, ${real('SUM(r * x)')} AS rx, ${real('SUM(k * x)')} AS kx
     FROM per_user_x GROUP BY v`;
+  if (pg) return { sql, params: [...values] };
+  const params: unknown[] = [];
+  return { sql: sql.replace(/\{\{(\d+)\}\}/g, (_, i: string) => (params.push(values[Number(i) - 1]), '?')), params };
 }
 
 /** Per-variant sums of the experiment phase; variants without users are absent. */
@@ -129,7 +136,8 @@ export async function queryVariantSums(db: Database, options: MetricsQueryOption
     // SQLite stores instants as Unix milliseconds; PostgreSQL as UTC timestamp(3).
     params.push(...(pg ? [before.toISOString().replace('Z', ''), from.toISOString().replace('Z', '')] : [before.getTime(), from.getTime()]));
   }
-  const rows = (await db.prisma.$queryRawUnsafe(statement(db.provider, options), ...params)) as SumRow[];
+  const { sql, params: bound } = statement(db.provider, options, params);
+  const rows = (await db.prisma.$queryRawUnsafe(sql, ...bound)) as SumRow[];
   const out = new Map<string, VariantSums>();
   for (const row of rows) {
     const n = (c: (typeof SUM_COLUMNS)[number]) => toNumber(row[c]);
