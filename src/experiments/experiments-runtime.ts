@@ -20,6 +20,8 @@ export interface ExperimentsRuntimeOptions {
   readonly log: Logger;
   /** How often running experiments are re-read from the database, ms; 0 = never. @default 5000 */
   readonly refreshMs?: number;
+  /** Whether the meta-policy runs, when `serving` is absent (the CLI). @default true */
+  readonly metaPolicyEnabled?: boolean;
   /** Builds variants' serving policies; absent: assignment only (the CLI). */
   readonly serving?: VariantPolicyDeps & { readonly pinned: PinnedModels };
 }
@@ -37,7 +39,7 @@ export class ExperimentsRuntime {
     this.service = new ExperimentService({
       db: options.db,
       strategies: options.strategies,
-      metaPolicyEnabled: options.serving ? options.serving.metaPolicy !== null : true,
+      metaPolicyEnabled: options.serving ? options.serving.metaPolicy !== null : (options.metaPolicyEnabled ?? true),
       // The change is committed: a failed reload is retried by the next poll, not reported as the change failing.
       onChange: () => this.reload().catch((error: unknown) => options.log.warn('experiments reload failed', { error: String(error) })),
     });

@@ -9,3 +9,5 @@ export * from './metrics-query.js';
 export * from './results.js';
 export * from './experiment-results.js';
 export * from './experiments-runtime.js';
+export * from './preview.js';
+export * from './format-results.js';

@@ -10,6 +10,7 @@ import type { PhaseResults } from '../experiments/experiment-results.js';
 import type { MetricResult, MetricVariantResult, VariantComparison, VariantTotals } from '../experiments/results.js';
 import type { Interval, SrmCheck } from '../experiments/statistics/index.js';
 import type { VariantSpec } from '../experiments/spec.js';
+import { experimentPreview, type ExperimentPreview, type PreviewEstimate, type VariantPreview } from '../experiments/preview.js';
 import { parseInput } from '../serving/validation.js';
 import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
@@ -256,3 +257,48 @@ for (const [field, action, description] of lifecycle) {
     }),
   );
 }
+
+const PreviewEstimateRef = builder.objectRef<PreviewEstimate>('PreviewEstimate').implement({
+  fields: (t) => ({
+    estimator: t.exposeString('estimator', { description: 'ips, snips or dr (see docs/off-policy-evaluation.md).' }),
+    estimate: t.float({ nullable: true, description: 'Reward per impression.', resolve: (e) => finite(e.estimate) }),
+    interval: t.field({ type: IntervalRef, description: 'Bootstrap 95% interval.', resolve: (e) => e.interval }),
+    standardError: t.float({ nullable: true, resolve: (e) => finite(e.standardError) }),
+  }),
+});
+
+const VariantPreviewRef = builder.objectRef<VariantPreview>('VariantPreview').implement({
+  fields: (t) => ({
+    variant: t.exposeString('variant'),
+    supported: t.exposeBoolean('supported', { description: 'False: the log cannot say anything about this variant (see reason).' }),
+    reason: t.exposeString('reason', { nullable: true }),
+    estimates: t.field({ type: [PreviewEstimateRef], resolve: (v) => [...v.estimates] }),
+    effectiveSampleSize: t.float({ nullable: true, resolve: (v) => v.effectiveSampleSize }),
+    notes: t.stringList({ resolve: (v) => [...v.notes] }),
+  }),
+});
+
+const PreviewRef = builder.objectRef<ExperimentPreview>('ExperimentPreview').implement({
+  description: "Variants' reward per impression estimated off-policy from the impression log.",
+  fields: (t) => ({
+    rounds: t.exposeInt('rounds', { description: 'Finalised meta-policy slates the estimates rest on.' }),
+    loggedReward: t.exposeFloat('loggedReward', { description: "The logging policy's own reward per impression." }),
+    variants: t.field({ type: [VariantPreviewRef], resolve: (p) => [...p.variants] }),
+  }),
+});
+
+const previewArgs = z.object({ bootstrap: z.number().int().min(10).max(10_000), limit: z.number().int().min(1).optional() });
+
+builder.queryField('experimentPreview', (t) =>
+  t.field({
+    type: PreviewRef,
+    description:
+      'Estimates variants ([{ key, serving }], as in a spec) from the logged impressions before anyone sees them: IPS, SNIPS and DR with bootstrap intervals; unsupported variants say why. Scope: admin.',
+    args: { variants: t.arg({ type: 'JSON', required: true }), bootstrap: t.arg.int({ defaultValue: 200 }), limit: t.arg.int({ required: false }) },
+    resolve: (_root, args, ctx) => {
+      const options = parseInput(previewArgs, { bootstrap: args.bootstrap ?? 200, limit: args.limit ?? undefined }, 'preview');
+      const { services } = ctx;
+      return experimentPreview(args.variants, { db: services.db, arms: services.registry.names(), metaPolicy: services.metaPolicy?.policy.config ?? null }, options);
+    },
+  }),
+);
