@@ -50,7 +50,8 @@ export interface ExperimentPreview {
   readonly variants: readonly VariantPreview[];
 }
 
-const previewVariants = z.array(z.object({ key: z.string().min(1).max(64), serving: servingSchema }).strict()).min(1).max(20);
+// A spec's variants may be passed as they are: their weights do not matter to the estimate.
+const previewVariants = z.array(z.object({ key: z.string().min(1).max(64), weight: z.number().optional(), serving: servingSchema }).strict()).min(1).max(20);
 
 export interface PreviewOptions {
   /** Bootstrap resamples per interval. @default 200 */
@@ -81,7 +82,8 @@ export async function experimentPreview(input: unknown, deps: PreviewDeps, optio
       out.push({ variant: v.key, supported: false, reason: target.unsupported, estimates: [], effectiveSampleSize: null, notes: [] });
       continue;
     }
-    const report = await evaluateOffPolicy(feedback, target.policy, { bootstrap: options.bootstrap ?? 200, seed: options.seed ?? 12345 });
+    // Rewards are weighted feedback (RECGATE_REWARD_WEIGHTS), not clicks in [0, 1]: the empirical reward model fits any scale.
+    const report = await evaluateOffPolicy(feedback, target.policy, { bootstrap: options.bootstrap ?? 200, seed: options.seed ?? 12345, rewardModel: 'empirical' });
     out.push({
       variant: v.key,
       supported: true,
