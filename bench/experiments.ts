@@ -68,29 +68,32 @@ async function servingCost(): Promise<Record<string, number>> {
     const json = (await r.json()) as { errors?: unknown };
     if (json.errors) throw new Error(JSON.stringify(json.errors));
   };
-  const setups: Record<string, string[]> = { none: [], one: ['one'], ten: Array.from({ length: 10 }, (_, i) => `ten-${i}`) };
-  await service.create({ key: 'one', surfaces: ['home'], variants: metaVariants(), control: 'control' }, 'bench');
-  for (let i = 0; i < 10; i++) {
-    await service.create({ key: `ten-${i}`, surfaces: ['home'], namespace: { name: 'home', range: [i / 10, (i + 1) / 10] }, variants: metaVariants(), control: 'control' }, 'bench');
-  }
+  const setups: Record<string, number> = { none: 0, one: 1, ten: 10 };
   const rate = async (): Promise<number> => {
     const t0 = performance.now();
     for (let i = 0; i < requests; i++) await ask(i % 5 === 4 ? `new-${i}` : `user-${i % 500}`);
     return requests / ((performance.now() - t0) / 1000);
   };
-  const running = new Set<string>();
-  const use = async (keys: readonly string[]) => {
-    for (const k of running) if (!keys.includes(k)) await service.pause(k, 'bench');
-    for (const k of keys) if (!running.has(k)) await service.start(k, 'bench');
-    running.clear();
-    for (const k of keys) running.add(k);
+  // Active experiments hold their surface (paused ones too) and a stopped one never restarts:
+  // every round starts fresh experiments and stops them after measuring.
+  const startExperiments = async (round: number, count: number): Promise<string[]> => {
+    const keys: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const key = `r${round}-${count}-${i}`;
+      const namespace = count > 1 ? { namespace: { name: 'home', range: [i / count, (i + 1) / count] } } : {};
+      await service.create({ key, surfaces: ['home'], ...namespace, variants: metaVariants(), control: 'control' }, 'bench');
+      await service.start(key, 'bench');
+      keys.push(key);
+    }
+    return keys;
   };
   for (let i = 0; i < 500; i++) await ask(`user-${i % 500}`); // warm-up
   const samples: Record<string, number[]> = { none: [], one: [], ten: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const [name, keys] of Object.entries(setups)) {
-      await use(keys);
+    for (const [name, count] of Object.entries(setups)) {
+      const keys = await startExperiments(r, count);
       samples[name]!.push(await rate());
+      for (const key of keys) await service.stop(key, 'bench');
       process.stderr.write(`round ${r + 1}: ${name} ${samples[name]!.at(-1)!.toFixed(0)} req/s\n`);
     }
   }
@@ -105,9 +108,6 @@ async function fill(db: Database, n: number): Promise<void> {
   const users = 100_000;
   const start = Date.UTC(2026, 10, 1);
   await db.prisma.item.createMany({ data: Array.from({ length: 100 }, (_, i) => ({ externalId: `item-${i}`, title: `Item ${i}`, attributes: {} })) });
-  for (let from = 0; from < users; from += 10_000) {
-    await db.prisma.user.createMany({ data: Array.from({ length: 10_000 }, (_, i) => ({ externalId: `u${from + i}`, attributes: {} })) });
-  }
   const impression = (i: number) => {
     const user = i % users;
     return { id: `imp-${i}`, user: `u${user}`, userId: user + 1, variant: user % 2 === 0 ? 'control' : 'treatment', createdAt: start + i * 1000 };
@@ -119,6 +119,10 @@ async function fill(db: Database, n: number): Promise<void> {
     const ins = sqlite.prepare(
       `INSERT INTO "Impression" ("id","userExternalId","surface","strategy","items","propensity","context","experimentKey","experimentVariant","experimentPhase","createdAt") VALUES (?,?,'home','popularity','[]',1,'{}','bench',?,1,?)`,
     );
+    const user = sqlite.prepare(`INSERT INTO "User" ("id","externalId","attributes","createdAt","updatedAt") VALUES (?,?,'{}',?,?)`);
+    sqlite.transaction(() => {
+      for (let u = 0; u < users; u++) user.run(u + 1, `u${u}`, start, start);
+    })();
     const fb = sqlite.prepare(`INSERT INTO "Interaction" ("userId","itemId","type","occurredAt","impressionId","createdAt") VALUES (?,?,?,?,?,?)`);
     const batch = sqlite.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
@@ -134,6 +138,11 @@ async function fill(db: Database, n: number): Promise<void> {
   }
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '');
+  await pool.query(
+    `INSERT INTO "User" ("id","externalId","attributes","updatedAt") SELECT g, 'u' || (g - 1), '{}'::jsonb, now() FROM generate_series(1, $1::int) AS g`,
+    [users],
+  );
+  await pool.query(`SELECT setval(pg_get_serial_sequence('"User"', 'id'), $1::int)`, [users]);
   for (let from = 0; from < n; from += 20_000) {
     const rows = Array.from({ length: Math.min(20_000, n - from) }, (_, k) => impression(from + k));
     await pool.query(
