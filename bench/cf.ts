@@ -20,10 +20,10 @@ import { createCatalogView } from '../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
 import { createInMemoryTrainContext } from '../src/testing/train-context.js';
 import { leaveLastNewItemOut } from './support/leave-last-out.js';
+import { datasetDirectory, type BenchDataset as DatasetName } from './support/datasets.js';
 import { describeMachine, percentile } from './support/machine.js';
 import { loadDataset as loadImportedDataset } from '../src/import/index.js';
 
-const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
 const K = 10;
 
 const { values: args } = parseArgs({
@@ -43,8 +43,8 @@ interface BenchDataset {
 }
 
 /** The datasets through recgate's own importers, so the bench reads exactly what an import stores. */
-async function loadDataset(name: string): Promise<BenchDataset> {
-  const { items, interactions } = await loadImportedDataset(name, resolve(DATASETS, name));
+async function loadDataset(name: DatasetName): Promise<BenchDataset> {
+  const { items, interactions } = await loadImportedDataset(name, datasetDirectory(name));
   const now = interactions.reduce((max, r) => Math.max(max, r.occurredAt), 0);
   return { name, interactions, items, now };
 }
@@ -126,7 +126,8 @@ const fmt = (x: number, digits = 4): string => x.toFixed(digits);
 async function main(): Promise<void> {
   const seed = Number(args.seed);
   console.log(`# bench/cf.ts, seed ${seed}: ${describeMachine()}`);
-  const names = args.dataset === 'all' ? ['movietweetings', 'online-retail'] : [args.dataset!];
+  const names = (args.dataset === 'all' ? ['movietweetings', 'online-retail'] : [args.dataset!]) as DatasetName[];
+  for (const name of names) datasetDirectory(name); // all there before the first one runs
   for (const name of names) {
     const dataset = await loadDataset(name);
     const split = leaveLastNewItemOut(dataset.interactions);

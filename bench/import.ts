@@ -24,15 +24,15 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.js';
 import { importIntoDatabase, type ImportSummary } from '../src/import/index.js';
+import { datasetDirectory } from './support/datasets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(here, '../../shared/datasets');
 const RESULTS = path.join(here, 'results', 'import.json');
 const POSTGRES_ADMIN_URL = process.env.RECGATE_BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 const SOURCES = {
-  'online-retail': { format: 'online-retail', path: path.join(DATASETS, 'online-retail') },
-  movietweetings: { format: 'movietweetings', path: path.join(DATASETS, 'movietweetings-100k') },
+  'online-retail': { format: 'online-retail' },
+  movietweetings: { format: 'movietweetings' },
 } as const;
 type SourceName = keyof typeof SOURCES;
 type Provider = 'sqlite' | 'postgres';
@@ -50,6 +50,7 @@ const runs = Number(args.runs);
 const batchSize = Number(args['batch-size']);
 const providers = args.providers.split(',') as Provider[];
 const datasets = args.datasets.split(',') as SourceName[];
+const directories = new Map(datasets.map((source) => [source, datasetDirectory(source)]));
 
 interface FreshDatabase {
   readonly db: Database;
@@ -96,7 +97,7 @@ interface Timed {
 
 async function timedImport(db: Database, source: SourceName): Promise<Timed> {
   const cpu = process.cpuUsage();
-  const summary = await importIntoDatabase(db, SOURCES[source].format, SOURCES[source].path, { batchSize });
+  const summary = await importIntoDatabase(db, SOURCES[source].format, directories.get(source)!, { batchSize });
   const used = process.cpuUsage(cpu);
   return { summary, seconds: summary.durationMs / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }

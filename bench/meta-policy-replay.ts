@@ -37,6 +37,7 @@ import type { InteractionRecord, RecommendRequest } from '../src/strategies/cont
 import { arrayCatalogReader, arrayInteractionReader, createCatalogView } from '../src/strategies/in-memory-readers.js';
 import { StrategyRegistry } from '../src/strategies/registry.js';
 import { categoryAffinityStrategy } from '../plugins/category-affinity/src/category-affinity.js';
+import { datasetDirectory } from './support/datasets.js';
 import { describeMachine } from './support/machine.js';
 import { linePanelsSvg } from './support/line-chart-svg.js';
 
@@ -67,7 +68,7 @@ if (!dataset) throw new Error(`--dataset must be one of ${Object.keys(DATASETS).
 console.log(`# Meta-policy replay (${dataset.title})\n\nMachine: ${describeMachine()}`);
 console.log(`Command: npx tsx bench/meta-policy-replay.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
 
-const data = await loadDataset(dataset.format, path.resolve(here, '../../shared/datasets', dataset.dir));
+const data = await loadDataset(dataset.format, datasetDirectory(dataset.format));
 const all = [...data.interactions].sort((a, b) => a.occurredAt - b.occurredAt);
 const cut = Math.floor(all.length / 2);
 const train = all.slice(0, cut);

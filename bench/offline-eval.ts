@@ -35,9 +35,9 @@ import { loadDataset, type LoadedDataset } from '../src/import/index.js';
 import { createBuiltinRegistry, popularityStrategy } from '../src/strategies/builtin/index.js';
 import type { StrategyDefinition } from '../src/strategies/contract.js';
 import type { AnyStrategy } from '../src/strategies/registry.js';
+import { datasetDirectory } from './support/datasets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(here, '../../shared/datasets');
 const RESULTS = path.join(here, 'results', 'offline-eval.json');
 
 const DATASET_SPECS = {
@@ -65,6 +65,7 @@ const datasets = args.datasets!.split(',').map((d) => {
   return d as DatasetName;
 });
 const protocols = args.protocols!.split(',').map(parseEvalProtocol);
+for (const name of datasets) datasetDirectory(name); // all there before the first one runs
 
 const isStrategy = (value: unknown): value is AnyStrategy =>
   typeof value === 'object' &&
@@ -150,7 +151,7 @@ const summaries: DatasetSummary[] = [];
 const runs: Array<{ dataset: DatasetName; evaluation: OfflineEvaluation; ratios: Record<string, number>; seconds: number }> = [];
 for (const name of datasets) {
   const spec = DATASET_SPECS[name];
-  const data = await loadDataset(spec.format, path.join(DATASETS, spec.dir));
+  const data = await loadDataset(spec.format, datasetDirectory(name));
   const summary = summarise(name, data);
   summaries.push(summary);
   console.log(`## ${spec.title}: ${summary.interactions} interactions, ${summary.users} users, ${summary.items} items\n`);

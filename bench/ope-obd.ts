@@ -27,6 +27,7 @@ import {
   type RewardModelKind,
 } from '../src/evaluation/off-policy/index.js';
 import { createRandom } from '../src/ml/random.js';
+import { datasetDirectory } from './support/datasets.js';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '30' }, seed: { type: 'string', default: '12345' } },
@@ -35,7 +36,7 @@ const RUNS = Number(args.runs);
 const SEED = Number(args.seed);
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-const OBD = path.resolve(REPO_ROOT, '../shared/datasets/open-bandit-sample');
+const OBD = datasetDirectory('open-bandit');
 const LOGS = { random: path.join(OBD, 'random/men/men.csv'), bts: path.join(OBD, 'bts/men/men.csv') };
 
 /**

@@ -35,10 +35,10 @@ import { twoTowerStrategy, type TwoTowerModel, type TwoTowerParams } from '../sr
 import type { AdaptContext, AdaptedUserState, StrategyDefinition, TrainContext, TrainResult, UserState } from '../src/strategies/contract.js';
 import { createCatalogView } from '../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
+import { datasetDirectory } from './support/datasets.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATASETS = path.resolve(here, '../../shared/datasets');
 const RESULTS = path.join(here, 'results', 'two-tower-adapt.json');
 /** Catalogue size of the extra latency measurement (the brief's "a few thousand items"). */
 const SMALL_CATALOGUE = 4000;
@@ -152,7 +152,7 @@ console.log(`# two-tower per-user adaptation: ${describeMachine(host)}\n`);
 console.log(`Command: ${command}`);
 console.log(`MovieTweetings 100k, two-tower ${epochs} epoch(s) (other training params default), k ${k}, seed ${seed}, min ${minInteractions} items/user\n`);
 
-const data = await loadDataset('movietweetings', path.join(DATASETS, 'movietweetings-100k'));
+const data = await loadDataset('movietweetings', datasetDirectory('movietweetings'));
 const runs: Array<{ protocol: EvalProtocol; seconds: number; split: OfflineEvaluation['split']; settings: SettingResult[]; smallCatalogue: unknown }> = [];
 for (const protocol of protocols) {
   const t0 = performance.now();

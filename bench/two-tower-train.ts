@@ -37,9 +37,9 @@ import { createCatalogView } from '../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
 import { createInMemoryTrainContext } from '../src/testing/train-context.js';
 import { leaveLastNewItemOut } from './support/leave-last-out.js';
+import { datasetDirectory } from './support/datasets.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 
-const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
 
 const { values: args } = parseArgs({
   options: {
@@ -66,8 +66,7 @@ interface Data {
 }
 
 async function load(name: 'movietweetings' | 'online-retail'): Promise<Data> {
-  const dir = resolve(DATASETS, name === 'movietweetings' ? 'movietweetings-100k' : 'online-retail');
-  const { items, interactions } = await loadDataset(name, dir);
+  const { items, interactions } = await loadDataset(name, datasetDirectory(name));
   return { name, items, interactions };
 }
 

@@ -1,14 +1,13 @@
 /** The first N MovieTweetings ratings (with every movie) imported into a database of the bench's own. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Database } from '../../src/db/index.js';
 import { importIntoDatabase } from '../../src/import/index.js';
-
-const DATASET = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets/movietweetings-100k');
+import { datasetDirectory } from './datasets.js';
 
 /** Writes the slice under `workDir` and imports it; returns how many ratings it holds. */
 export async function importMovieTweetingsSlice(db: Database, ratings: number, workDir: string): Promise<number> {
+  const DATASET = datasetDirectory('movietweetings');
   const lines = readFileSync(path.join(DATASET, 'ratings.dat'), 'utf8').split('\n').filter((l) => l !== '').slice(0, ratings);
   const data = path.join(workDir, 'movietweetings-slice');
   mkdirSync(data, { recursive: true });

@@ -12,11 +12,11 @@ import { DEFAULT_SIGNAL_POLICY, signalWeight, type SignalPolicy } from '../inter
 import type { CatalogItem, InteractionRecord } from '../strategies/contract.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The copy shipped with recgate, then the shared datasets folder beside a development clone. */
-const DEFAULT_DIRECTORIES = [join(PACKAGE_ROOT, 'data/movietweetings-100k'), resolve(PACKAGE_ROOT, '../shared/datasets/movietweetings-100k')];
+/** The copy shipped with recgate (the demo's data): found wherever the package is installed. */
+const DEFAULT_DIRECTORY = join(PACKAGE_ROOT, 'data/movietweetings-100k');
 
 export interface MovieTweetingsFixtureOptions {
-  /** Folder holding `ratings.dat` and `movies.dat`. @default recgate's `data/movietweetings-100k/` (or `../shared/datasets/movietweetings-100k` beside a clone) */
+  /** Folder holding `ratings.dat` and `movies.dat`. @default recgate's own `data/movietweetings-100k/` */
   readonly directory?: string;
   /** How many ratings to read, from the top of `ratings.dat` (which is ordered by user). @default 3000 */
   readonly ratings?: number;
@@ -38,10 +38,11 @@ export interface MovieTweetingsFixture {
 }
 
 function findDirectory(explicit: string | undefined): string {
-  const candidates = explicit === undefined ? DEFAULT_DIRECTORIES : [resolve(explicit)];
-  const found = candidates.find((dir) => existsSync(join(dir, 'ratings.dat')) && existsSync(join(dir, 'movies.dat')));
-  if (!found) throw rgError('RG_ERR_IMPORT_FILE', { file: candidates.join(' or '), reason: 'no ratings.dat and movies.dat there' });
-  return found;
+  const directory = explicit === undefined ? DEFAULT_DIRECTORY : resolve(explicit);
+  if (!existsSync(join(directory, 'ratings.dat')) || !existsSync(join(directory, 'movies.dat'))) {
+    throw rgError('RG_ERR_IMPORT_FILE', { file: directory, reason: 'no ratings.dat and movies.dat there' });
+  }
+  return directory;
 }
 
 function badLine(file: string, line: number, text: string): Error {

@@ -16,7 +16,7 @@ import { DEFAULT_SIGNAL_POLICY } from '../../src/interactions/index.js';
 import { popularityStrategy } from '../../src/strategies/builtin/popularity.js';
 import { readAllInteractions } from '../../src/strategies/in-memory-readers.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { DATASETS } from './fixtures.js';
+import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
 
 const run = (...args: string[]) => {
   const program = new Command('recgate').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -82,7 +82,7 @@ describe('recgate eval: bad input', () => {
 
 describe('recgate eval on a real slice', () => {
   it('prints the table and writes JSON equal to an in-memory evaluation of the same rows', async () => {
-    const data = await loadDataset('movietweetings', `${DATASETS}/movietweetings-100k`, { limit: 3000 });
+    const data = await loadDataset('movietweetings', MOVIETWEETINGS_DIR, { limit: 3000 });
     const { prisma } = database.db;
     const itemIds = new Set(data.interactions.map((r) => r.itemId));
     await prisma.item.createMany({

@@ -4,7 +4,8 @@ import { loadDataset } from '../../src/import/index.js';
 import { popularityStrategy } from '../../src/strategies/builtin/popularity.js';
 import { defineStrategy } from '../../src/strategies/contract.js';
 import { z } from 'zod';
-import { catalog, catalogItem, DATASETS, interaction } from './fixtures.js';
+import { ONLINE_RETAIL_DIR } from '../support/datasets.js';
+import { catalog, catalogItem, interaction } from './fixtures.js';
 import { trainCountStrategy } from './train-count-strategy.js';
 
 describe('evaluateStrategies on a hand-computed case (temporal, k = 2)', () => {
@@ -110,7 +111,7 @@ describe('evaluateStrategies on a hand-computed case (temporal, k = 2)', () => {
 });
 
 describe('evaluateStrategies on a real slice (Online Retail, first 6000 purchase lines)', async () => {
-  const data = await loadDataset('online-retail', `${DATASETS}/online-retail`, { limit: 6000 });
+  const data = await loadDataset('online-retail', ONLINE_RETAIL_DIR, { limit: 6000 });
 
   it('gives the same numbers for the same seed, under both protocols', async () => {
     for (const protocol of ['stratified', 'temporal'] as const) {

@@ -1,10 +1,6 @@
 /** Small builders for evaluation tests: interactions and catalogue items with defaults. */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CatalogItem, InteractionRecord } from '../../src/strategies/contract.js';
 import type { FeedbackType } from '../../src/interactions/index.js';
-
-export const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets');
 
 export function interaction(
   userId: string,

@@ -10,7 +10,8 @@ import {
 import { loadDataset } from '../../src/import/index.js';
 import { createRandom } from '../../src/ml/random.js';
 import type { InteractionRecord } from '../../src/strategies/contract.js';
-import { catalog, catalogItem, DATASETS, interaction } from './fixtures.js';
+import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
+import { catalog, catalogItem, interaction } from './fixtures.js';
 
 /** 60 users with 1..14 distinct items each (some repeated), over 40 items, seeded. */
 function synthetic(): { interactions: InteractionRecord[]; items: ReturnType<typeof catalog> } {
@@ -180,7 +181,7 @@ describe('temporal split', () => {
 });
 
 describe('splits of a real slice (MovieTweetings, first 4000 ratings)', async () => {
-  const data = await loadDataset('movietweetings', `${DATASETS}/movietweetings-100k`, { limit: 4000 });
+  const data = await loadDataset('movietweetings', MOVIETWEETINGS_DIR, { limit: 4000 });
 
   it('temporal: the test item is the user\'s latest rating and nothing in train is later', () => {
     const split = splitInteractions('temporal', data.interactions, data.items, { seed: 42, minInteractions: 5 });

@@ -1,17 +1,16 @@
 /**
- * Small slices of the shared datasets, written to a temp directory in each format's layout:
+ * Smaller slices of the tests' datasets (test/support/datasets.ts), written to a temp directory in each format's layout:
  * the first N lines of the real interaction files (gzipped again for Online Retail) and the
  * catalogue lines those rows refer to. Tests append malformed lines to them where needed.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { splitCsvLine } from '../../src/import/csv-line.js';
+import { MOVIETWEETINGS_DIR, ONLINE_RETAIL_DIR } from '../support/datasets.js';
 
-export const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets');
-export const MOVIELENS_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/movielens');
+export const MOVIELENS_FIXTURE = path.resolve(import.meta.dirname, '../fixtures/movielens');
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
 
@@ -27,9 +26,9 @@ export interface MovieTweetingsSlice {
 
 /** The first `n` ratings and the movies.dat lines of the movies they rate. */
 export function movieTweetingsSlice(dir: string, n: number, extraRatings: readonly string[] = []): MovieTweetingsSlice {
-  const ratings = lines(readFileSync(path.join(DATASETS, 'movietweetings-100k/ratings.dat'), 'utf8')).slice(0, n);
+  const ratings = lines(readFileSync(path.join(MOVIETWEETINGS_DIR, 'ratings.dat'), 'utf8')).slice(0, n);
   const rated = new Set(ratings.map((l) => l.split('::')[1]));
-  const movies = lines(readFileSync(path.join(DATASETS, 'movietweetings-100k/movies.dat'), 'utf8')).filter((l) =>
+  const movies = lines(readFileSync(path.join(MOVIETWEETINGS_DIR, 'movies.dat'), 'utf8')).filter((l) =>
     rated.has(l.split('::')[0]),
   );
   writeFileSync(path.join(dir, 'ratings.dat'), [...ratings, ...extraRatings].join('\n') + '\n');
@@ -45,11 +44,11 @@ export interface OnlineRetailSlice {
 
 /** The header and first `n` purchases (gzipped), and the items.csv lines of their stock codes. */
 export function onlineRetailSlice(dir: string, n: number, extraPurchases: readonly string[] = []): OnlineRetailSlice {
-  const all = lines(gunzipSync(readFileSync(path.join(DATASETS, 'online-retail/purchases.csv.gz'))).toString('utf8'));
+  const all = lines(gunzipSync(readFileSync(path.join(ONLINE_RETAIL_DIR, 'purchases.csv.gz'))).toString('utf8'));
   const header = all[0]!;
   const purchases = all.slice(1, n + 1);
   const codes = new Set(purchases.map((l) => l.split(',')[1]));
-  const itemLines = lines(readFileSync(path.join(DATASETS, 'online-retail/items.csv'), 'utf8'));
+  const itemLines = lines(readFileSync(path.join(ONLINE_RETAIL_DIR, 'items.csv'), 'utf8'));
   const items = itemLines.slice(1).filter((l) => {
     const split = splitCsvLine(l);
     return split.ok && codes.has(split.fields[0]!);

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRecgateError } from '../../src/errors.js';
 import { alsStrategy, type AlsModel, type AlsParams } from '../../src/strategies/builtin/cf/index.js';
@@ -7,8 +6,8 @@ import { createCatalogView } from '../../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../src/strategies/params.js';
 import { describeArtifactDifference, loadMovieTweetingsFixture, slateViolations, type MovieTweetingsFixture } from '../../src/testing/index.js';
 import { createInMemoryTrainContext } from '../../src/testing/train-context.js';
+import { MOVIETWEETINGS_DIR as DIRECTORY } from '../support/datasets.js';
 
-const DIRECTORY = resolve(import.meta.dirname, '../../../shared/datasets/movietweetings-100k');
 const silentLog = { info() {}, warn() {} };
 
 /** The latest rating of every user with at least 3 is held out; the rest is training data. */

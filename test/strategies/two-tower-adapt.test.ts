@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { initTensorflow, type Tf } from '../../src/ml/tf-backend.js';
 import { decodeArtifact, encodeArtifact } from '../../src/strategies/artifact-codec.js';
@@ -10,8 +8,8 @@ import { createCatalogView } from '../../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../src/strategies/params.js';
 import { loadMovieTweetingsFixture, type MovieTweetingsFixture } from '../../src/testing/fixture.js';
 import { createInMemoryTrainContext } from '../../src/testing/train-context.js';
+import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
 
-const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..', '../shared/datasets');
 const RAW_PARAMS = { epochs: 1, dim: 16, hiddenUnits: 32, batchSize: 256, textHashBuckets: 2048, maxTextTokens: 24 };
 /** Adaptation is off by default; these tests switch it on. */
 const ADAPTING = { adaptSteps: 5, adaptLearningRate: 0.02 };
@@ -55,7 +53,7 @@ const facts = (state: AdaptedUserState) => state.json as { steps: number; positi
 
 beforeAll(async () => {
   ({ tf } = await initTensorflow());
-  fixture = loadMovieTweetingsFixture({ directory: path.join(DATASETS, 'movietweetings-100k'), ratings: 2000 });
+  fixture = loadMovieTweetingsFixture({ directory: MOVIETWEETINGS_DIR, ratings: 2000 });
   catalog = createCatalogView(fixture.items);
   const params = parseStrategyParams(twoTowerStrategy, RAW_PARAMS);
   trained = await twoTowerStrategy.train(createInMemoryTrainContext({ params, interactions: fixture.interactions, items: fixture.items, now: fixture.now, seed: 1, log: quiet }));
@@ -66,7 +64,10 @@ beforeAll(async () => {
     .slice(0, 8);
 });
 
-afterAll(() => twoTowerStrategy.dispose(model));
+// When beforeAll failed there is no model: say nothing, so its error is the one reported.
+afterAll(() => {
+  if (model !== undefined) twoTowerStrategy.dispose(model);
+});
 
 describe('two-tower adaptation params', () => {
   it('defines adapt, switched off by default (adaptSteps 0)', () => {

@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRecgateError } from '../../src/errors.js';
 import { initTensorflow, type Tf } from '../../src/ml/tf-backend.js';
@@ -10,8 +8,8 @@ import { createCatalogView } from '../../src/strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../src/strategies/params.js';
 import { loadMovieTweetingsFixture, type MovieTweetingsFixture } from '../../src/testing/fixture.js';
 import { createInMemoryTrainContext } from '../../src/testing/train-context.js';
+import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
 
-const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..', '../shared/datasets');
 const RAW_PARAMS = { epochs: 1, dim: 16, hiddenUnits: 32, batchSize: 256, textHashBuckets: 2048, maxTextTokens: 24 };
 const quiet = { info() {}, warn() {} };
 
@@ -62,7 +60,7 @@ const slate = (model: TwoTowerModel, r: RecommendRequest) => twoTowerStrategy.re
 
 beforeAll(async () => {
   ({ tf } = await initTensorflow());
-  fixture = loadMovieTweetingsFixture({ directory: path.join(DATASETS, 'movietweetings-100k'), ratings: 2000 });
+  fixture = loadMovieTweetingsFixture({ directory: MOVIETWEETINGS_DIR, ratings: 2000 });
   catalog = createCatalogView(fixture.items);
   params = parseStrategyParams(twoTowerStrategy, RAW_PARAMS);
   trained = await train().result;

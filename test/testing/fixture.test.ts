@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRecgateError } from '../../src/errors.js';
 import { loadMovieTweetingsFixture } from '../../src/testing/fixture.js';
+import { MOVIETWEETINGS_DIR as DIRECTORY } from '../support/datasets.js';
 
-const DIRECTORY = resolve(import.meta.dirname, '../../../shared/datasets/movietweetings-100k');
 
 describe('MovieTweetings fixture', () => {
   it('reads the first N ratings with their movies as the catalogue', () => {
@@ -32,6 +32,12 @@ describe('MovieTweetings fixture', () => {
     });
     expect(fixture.items.length).toBe(10506);
     for (const r of fixture.interactions) expect(r.weight).toBe(r.value! >= 7 ? 2 : 0);
+  });
+
+  it('reads the copy shipped with recgate by default, wherever the package is', () => {
+    const fixture = loadMovieTweetingsFixture({ ratings: 10 });
+    expect(fixture.directory).toBe(DIRECTORY);
+    expect(fixture.interactions.length).toBe(10);
   });
 
   it('fails with RG_ERR_IMPORT_FILE when the data is not there', () => {

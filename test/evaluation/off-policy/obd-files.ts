@@ -1,12 +1,12 @@
-/** Paths of the Open Bandit Dataset sample and temporary copies of slices of it for tests. */
+/** Paths of the Open Bandit Dataset slice (test/fixtures/open-bandit) and temporary copies of parts of it for tests. */
 import { mkdtemp, readFile, writeFile, copyFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { OPEN_BANDIT_DIR } from '../../support/datasets.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
-export const OBD_DIR = path.resolve(REPO_ROOT, '../shared/datasets/open-bandit-sample');
-export const RANDOM_LOG = path.join(OBD_DIR, 'random/men/men.csv');
-export const BTS_LOG = path.join(OBD_DIR, 'bts/men/men.csv');
+/** The first 1,000 rounds of each log. */
+export const RANDOM_LOG = path.join(OPEN_BANDIT_DIR, 'random/men/men.csv');
+export const BTS_LOG = path.join(OPEN_BANDIT_DIR, 'bts/men/men.csv');
 
 /**
  * Writes the header and first `rows` rows of an OBD log into a fresh folder (with its

@@ -48,22 +48,23 @@ describe('recgate ope', () => {
     const printed = await runOpe([
       '--target', `logged:${BTS_LOG}`,
       '--log', `obd:${RANDOM_LOG}`,
-      '--limit', '2000',
+      '--limit', '800',
       '--bootstrap', '50',
       '--seed', '7',
       '--clip', '5',
       '--json', json,
     ]);
     expect(printed).toContain('ips-clipped');
-    expect(printed).toContain('observed value of the target in its own log: 0.006900');
+    // The whole bts slice is the target's own log: 9 clicks in 1,000 rounds.
+    expect(printed).toContain('observed value of the target in its own log: 0.009000');
     const report = JSON.parse(await readFile(json, 'utf8')) as {
       logSize: number;
       onPolicyValue: number;
       options: { clip: number; bootstrap: number };
       estimators: Record<string, { estimate: number; ci: [number, number] }>;
     };
-    expect(report.logSize).toBe(2000);
-    expect(report.onPolicyValue).toBe(0.0069);
+    expect(report.logSize).toBe(800);
+    expect(report.onPolicyValue).toBe(0.009);
     expect(report.options).toMatchObject({ clip: 5, bootstrap: 50 });
     expect(Object.keys(report.estimators)).toEqual([...ESTIMATOR_NAMES]);
     for (const [name, entry] of Object.entries(report.estimators)) {
