@@ -8,8 +8,13 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { numberOption, parseCommandOptions, wholeNumberOption } from '../command-options.js';
+// Types only: the modules themselves load when a subcommand runs (the CLI starts fast).
+import type { Config } from '../../config/config.js';
+import type { Database } from '../../db/index.js';
+import type { ExperimentsRuntime } from '../../experiments/experiments-runtime.js';
 
-async function runtime<T>(work: (r: import('../../experiments/experiments-runtime.js').ExperimentsRuntime, ctx: { config: import('../../config/config.js').Config; db: import('../../db/index.js').Database; arms: string[] }) => Promise<T>): Promise<T> {
+/** Opens DATABASE_URL and the registry (for strategy names), runs `work` with the experiments, closes everything. */
+async function runtime<T>(work: (r: ExperimentsRuntime, ctx: { config: Config; db: Database; arms: string[] }) => Promise<T>): Promise<T> {
   const [{ withDatabase }, { loadConfig }, { createRegistry }, { ExperimentsRuntime }] = await Promise.all([
     import('../with-database.js'),
     import('../../config/index.js'),
