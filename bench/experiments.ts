@@ -1,7 +1,8 @@
 /**
  * Experiments benchmark, two numbers (docs/experiments.md#numbers):
  *
- *   npx tsx bench/experiments.ts [--requests 1500] [--rounds 5] [--impressions 1000000] [--runs 5] [--engines sqlite,postgres]
+ *   npx tsx bench/experiments.ts [--requests 1500] [--rounds 5] [--impressions 1000000] [--runs 5]
+ *     [--engines sqlite,postgres] [--parts serving,results]
  *
  * 1. Assignment's cost on the serving path: `recommendations` requests/s through yoga.fetch
  *    (in process, SQLite, 2,000 items, meta-policy on) with no running experiment, with one,
@@ -36,6 +37,7 @@ const rounds = Number(arg('rounds', '5'));
 const impressions = Number(arg('impressions', '1000000'));
 const runs = Number(arg('runs', '5'));
 const engines = arg('engines', 'sqlite,postgres').split(',');
+const parts = arg('parts', 'serving,results').split(',');
 const postgresAdmin = process.env.RECGATE_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const work = mkdtempSync(path.join(tmpdir(), 'recgate-bench-experiments-'));
 const silent = { info() {}, warn() {}, error() {} };
@@ -198,13 +200,19 @@ async function resultsTime(engine: string): Promise<Record<string, number>> {
     await runtime.service.start('bench', 'bench');
     // The phase started before the data (so CUPED has a lookback with no events: its cost, not its gain).
     await db.prisma.experiment.update({ where: { key: 'bench' }, data: { phaseStartedAt: new Date(Date.UTC(2026, 10, 1)) } });
+    // Wall time, and this process's CPU time: SQLite runs in this process, so on a loaded
+    // machine its CPU time is the cost without the wait for a core (PostgreSQL's runs in the server).
+    const cpu: number[] = [];
     const time = async (cuped: boolean) => {
       const samples: number[] = [];
       let users = 0;
       for (let r = 0; r < runs; r++) {
         const s = performance.now();
+        const c0 = process.cpuUsage();
         const results = await runtime.results('bench', { cuped });
+        const c = process.cpuUsage(c0);
         samples.push(performance.now() - s);
+        if (!cuped) cpu.push((c.user + c.system) / 1000);
         users = results.totals.reduce((a, t) => a + t.users, 0);
         if (results.totals.reduce((a, t) => a + t.impressions, 0) !== impressions) throw new Error('impressions missing from the results');
       }
@@ -213,7 +221,7 @@ async function resultsTime(engine: string): Promise<Record<string, number>> {
     const plain = await time(false);
     const cuped = await time(true);
     await runtime.close();
-    return { impressions, users: plain.users, medianMs: plain.ms, medianMsCuped: cuped.ms };
+    return { impressions, users: plain.users, medianMs: plain.ms, medianMsCuped: cuped.ms, medianCpuMs: median(cpu) };
   } finally {
     await db.close();
     await drop();
@@ -221,16 +229,21 @@ async function resultsTime(engine: string): Promise<Record<string, number>> {
 }
 
 const machine = machineInfo();
-const serving = await servingCost();
+const serving = parts.includes('serving') ? await servingCost() : null;
 const results: Record<string, Record<string, number>> = {};
-for (const engine of engines) results[engine] = await resultsTime(engine);
+if (parts.includes('results')) for (const engine of engines) results[engine] = await resultsTime(engine);
 const report = { machine, requests, rounds, serving, results };
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-writeFileSync(path.join(root, 'bench/results/experiments.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(path.join(root, `bench/results/experiments${parts.length === 1 ? `-${parts[0]}` : ''}.json`), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(
   [
     `machine: ${describeMachine(machine)}`,
-    `serving (median of ${rounds} rounds x ${requests} requests): none ${serving.none!.toFixed(0)} req/s, one experiment ${serving.one!.toFixed(0)} (${serving.ratioOne!.toFixed(3)}), ten ${serving.ten!.toFixed(0)} (${serving.ratioTen!.toFixed(3)})`,
-    ...Object.entries(results).map(([engine, r]) => `results on ${engine}: ${r.impressions} impressions, ${r.users} users: median ${r.medianMs!.toFixed(0)} ms (with CUPED ${r.medianMsCuped!.toFixed(0)} ms) over ${runs} runs`),
+    ...(serving
+      ? [`serving (median of ${rounds} rounds x ${requests} requests): none ${serving.none!.toFixed(0)} req/s, one experiment ${serving.one!.toFixed(0)} (${serving.ratioOne!.toFixed(3)}), ten ${serving.ten!.toFixed(0)} (${serving.ratioTen!.toFixed(3)})`]
+      : []),
+    ...Object.entries(results).map(
+      ([engine, r]) =>
+        `results on ${engine}: ${r.impressions} impressions, ${r.users} users: median ${r.medianMs!.toFixed(0)} ms wall (with CUPED ${r.medianMsCuped!.toFixed(0)} ms), ${r.medianCpuMs!.toFixed(0)} ms CPU in this process, over ${runs} runs`,
+    ),
   ].join('\n') + '\n',
 );

@@ -46,9 +46,9 @@ for (let u = 0; u < users; u++) {
     const top = slate.items[0]?.item.id;
     if (!top || random.next() >= click) continue;
     clicks++;
-    await gql(FEEDBACK, { input: { userId, itemId: top, type: 'CLICK', impressionId: slate.impressionId, idempotencyKey: `walkthrough-${u}-${r}-click` } });
+    await gql(FEEDBACK, { input: { userId, itemId: top, type: 'CLICK', impressionId: slate.impressionId, idempotencyKey: `${slate.impressionId}-click` } });
     if (random.next() < buy / click) {
-      await gql(FEEDBACK, { input: { userId, itemId: top, type: 'PURCHASE', impressionId: slate.impressionId, idempotencyKey: `walkthrough-${u}-${r}-buy` } });
+      await gql(FEEDBACK, { input: { userId, itemId: top, type: 'PURCHASE', impressionId: slate.impressionId, idempotencyKey: `${slate.impressionId}-buy` } });
     }
   }
 }

@@ -74,39 +74,49 @@ function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions
   // SQLite: a marker first, turned into `?` with its value in textual order at the end.
   const p = (i: number) => (pg ? `$${i}` : `{{${i}}}`);
   const real = (expr: string) => (pg ? `(${expr})::float8` : `CAST(${expr} AS REAL)`);
-  const withinWindow = pg ? `f."occurredAt" <= imp.t + CAST(${p(4)} AS float8) * interval '1 millisecond'` : `f."occurredAt" - imp.t <= ${p(4)}`;
+  const withinWindow = pg ? `f."occurredAt" <= i."createdAt" + CAST(${p(4)} AS float8) * interval '1 millisecond'` : `f."occurredAt" - i."createdAt" <= ${p(4)}`;
   const weight = pg ? `CAST(${rewardCase(options.rewardWeights)} AS float8)` : rewardCase(options.rewardWeights);
   const pre = options.preExposure
     ? `, pre AS (
         SELECT us."externalId" AS u, SUM(${weight}) AS x
         FROM "Interaction" f JOIN "User" us ON us."id" = f."userId"
         WHERE f."occurredAt" < ${pg ? `CAST(${p(6)} AS timestamp(3))` : p(6)} AND f."occurredAt" >= ${pg ? `CAST(${p(7)} AS timestamp(3))` : p(7)}
-          AND us."externalId" IN (SELECT DISTINCT u FROM imp)
+          AND us."externalId" IN (SELECT u FROM shown)
         GROUP BY us."externalId"
       )`
     : '';
   const x = options.preExposure ? 'COALESCE(pre.x, 0)' : '0';
+  // Two passes that each read what they need once: impressions per user straight off the
+  // (experimentKey, experimentPhase, experimentVariant, userExternalId) index, in order, and
+  // the feedback, which names few impressions, joined to its impressions by primary key.
+  const exp = `i."experimentKey" = ${p(1)} AND i."experimentPhase" = ${p(2)}`;
   const sql = `
-    WITH imp AS (
-      SELECT "id", "userExternalId" AS u, "experimentVariant" AS v, "createdAt" AS t
-      FROM "Impression" WHERE "experimentKey" = ${p(1)} AND "experimentPhase" = ${p(2)}
+    WITH shown AS (
+      SELECT i."experimentVariant" AS v, i."userExternalId" AS u, COUNT(*) AS n
+      FROM "Impression" i WHERE ${exp}
+      GROUP BY i."experimentVariant", i."userExternalId"
     ),
     fb AS (
-      SELECT f."impressionId" AS id,
+      SELECT i."experimentVariant" AS v, i."userExternalId" AS u, f."impressionId" AS id,
         SUM(CASE WHEN f."type" = 'click' THEN 1 ELSE 0 END) AS clicks,
         SUM(CASE WHEN f."type" = ${p(3)} THEN 1 ELSE 0 END) AS conversions,
         SUM(CASE WHEN ${withinWindow} THEN ${weight} ELSE 0 END) AS reward,
         MAX(CASE WHEN ${withinWindow} THEN 1 ELSE 0 END) AS rewarded
-      FROM "Interaction" f JOIN imp ON imp."id" = f."impressionId"
-      GROUP BY f."impressionId"
+      FROM "Interaction" f JOIN "Impression" i ON i."id" = f."impressionId"
+      WHERE f."impressionId" IS NOT NULL AND ${exp}
+      GROUP BY i."experimentVariant", i."userExternalId", f."impressionId"
+    ),
+    fb_user AS (
+      SELECT v, u, SUM(clicks) AS c, SUM(conversions) AS k,
+        SUM(CASE WHEN rewarded = 1 THEN reward ELSE 0 END) AS r, SUM(rewarded) AS rewarded
+      FROM fb GROUP BY v, u
     ),
     per_user AS (
-      SELECT imp.v AS v, imp.u AS u, COUNT(*) AS n,
-        COALESCE(SUM(fb.clicks), 0) AS c,
-        SUM(CASE WHEN fb.rewarded = 1 THEN fb.reward ELSE ${pg ? `CAST(${p(5)} AS float8)` : p(5)} END) AS r,
-        COALESCE(SUM(fb.conversions), 0) AS k
-      FROM imp LEFT JOIN fb ON fb.id = imp."id"
-      GROUP BY imp.v, imp.u
+      -- Slates without feedback in the window earn the default reward.
+      SELECT shown.v AS v, shown.u AS u, shown.n AS n,
+        COALESCE(fb_user.c, 0) AS c, COALESCE(fb_user.k, 0) AS k,
+        COALESCE(fb_user.r, 0) + ${pg ? `CAST(${p(5)} AS float8)` : p(5)} * (shown.n - COALESCE(fb_user.rewarded, 0)) AS r
+      FROM shown LEFT JOIN fb_user ON fb_user.v = shown.v AND fb_user.u = shown.u
     )${pre},
     per_user_x AS (
       SELECT per_user.v, per_user.n, per_user.c, per_user.r, per_user.k, ${x} AS x
