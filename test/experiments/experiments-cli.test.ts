@@ -1,27 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerExperimentsCommand } from '../../src/cli/commands/experiments.js';
 import { isRecgateError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { runCommand } from '../support/run-command.js';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('recgate').exitOverride();
-  registerExperimentsCommand(program);
-  let printed = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return printed;
-}
+const run = (args: string[]): Promise<string> => runCommand(registerExperimentsCommand, args);
 
 async function code(args: string[]): Promise<string | undefined> {
   try {
