@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/import/index.js';
-import { trainStrategy } from '../src/jobs/train-strategy.js';
+import { trainStrategy } from '../src/models/train-strategy.js';
 import {
   defaultMetaPolicyConfig,
   InProcessStatistics,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
-import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from '../policy/policy-config.js';
+import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from './meta-policy-config.js';
 import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
@@ -81,7 +81,7 @@ const envSchema = z.object({
   RECGATE_ADAPTED_STATE_TTL_SECONDS: number(z.number().int().positive()).default(30 * 24 * 3600),
   /** Retraining per strategy, run by workers: `<strategy>=<cron>` or `<strategy>=every:<n><ms|s|m|h|d>`, comma-separated. @default none */
   RECGATE_TRAIN_SCHEDULE: z.string().default(''),
-  /** The meta-policy's variables (src/policy/policy-config.ts). */
+  /** The meta-policy's variables (src/config/meta-policy-config.ts). */
   ...META_POLICY_ENV,
 });
 

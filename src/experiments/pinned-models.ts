@@ -6,7 +6,7 @@
  */
 import { storedModelOf } from '../models/model-reloader.js';
 import type { ModelStore } from '../models/model-store.js';
-import { loadLiveModel, type LiveModel } from '../serving/live-models.js';
+import { loadLiveModel, type LiveModel } from '../models/live-models.js';
 import type { CatalogView, Logger } from '../strategies/contract.js';
 import type { StrategyRegistry } from '../strategies/registry.js';
 

@@ -15,7 +15,7 @@ import type { LoggedBanditFeedback } from '../evaluation/off-policy/bandit-feedb
 import type { TargetPolicy } from '../evaluation/off-policy/target-policy.js';
 import { armTargetFactory, impressionFeedbackSource } from '../policy/impression-bandit-log.js';
 import { metaPolicyTarget } from '../policy/meta-policy-target.js';
-import type { MetaPolicyConfig } from '../policy/policy-config.js';
+import type { MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { latestSnapshot } from '../policy/policy-snapshots.js';
 import { parseInput } from '../serving/validation.js';
 import { z } from 'zod';

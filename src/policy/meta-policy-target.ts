@@ -17,7 +17,7 @@ import type { TargetPolicy } from '../evaluation/off-policy/target-policy.js';
 import type { ContextFeatures } from './context-features.js';
 import { InProcessStatistics } from './in-process-statistics.js';
 import { MetaPolicy } from './meta-policy.js';
-import { META_POLICY_ENV, type MetaPolicyConfig } from './policy-config.js';
+import { META_POLICY_ENV, type MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { latestSnapshot } from './policy-snapshots.js';
 import type { PolicyStatistics } from './statistics-store.js';
 

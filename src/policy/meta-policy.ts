@@ -10,7 +10,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { computeContextFeatures, type ContextFeatures, type DecisionContext } from './context-features.js';
 import { FeatureLayout, fnv1a } from './feature-encoding.js';
 import { LinUcbArm } from './lin-ucb.js';
-import type { MetaPolicyConfig } from './policy-config.js';
+import type { MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { PolicyDecision } from './policy-decision.js';
 import { SegmentProbabilities, segmentOf } from './policy-segments.js';
 import type { StatisticsStore } from './statistics-store.js';

@@ -6,7 +6,7 @@ import type { BreakerState } from '../policy/circuit-breaker.js';
 import { policySegments } from '../policy/policy-segments.js';
 import { meanRewardOf, pullsOf, EMPTY_ARM } from '../policy/sufficient-statistics.js';
 import { parseInput } from '../serving/validation.js';
-import type { GatewayServices } from '../serving/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import { builder } from './builder.js';
 
 interface ArmShape {

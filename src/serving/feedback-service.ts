@@ -12,7 +12,7 @@ import type { FeedbackType } from '../interactions/feedback-type.js';
 import { feedbackBatchInput, feedbackInput, type FeedbackInput } from './input-schemas.js';
 import { parseInput } from './validation.js';
 import type { ImpressionLog } from './impression-log.js';
-import type { LiveModels } from './live-models.js';
+import type { LiveModels } from '../models/live-models.js';
 import type { RewardAttribution } from '../policy/reward-attribution.js';
 import type { Logger } from '../strategies/contract.js';
 import type { AdaptRequests } from '../adaptation/adapt-requests.js';

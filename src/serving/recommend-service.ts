@@ -10,9 +10,9 @@ import type { CatalogItem, Logger, RecommendRequest, ScoredItem } from '../strat
 import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { RecommendationsInput } from './input-schemas.js';
 import type { ImpressionLog } from './impression-log.js';
-import type { LiveModel, LiveModels } from './live-models.js';
+import type { LiveModel, LiveModels } from '../models/live-models.js';
 import { withTimeBudget } from './time-budget.js';
-import type { UserStateLoader } from './user-state-loader.js';
+import type { UserStateLoader } from '../catalog/user-state-loader.js';
 import { FALLBACK_STRATEGY } from './serving-chain.js';
 import type { ExperimentExposure, ServingDecision, ServingPolicy } from './serving-policy.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from '../adaptation/adapted-state-store.js';

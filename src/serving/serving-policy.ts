@@ -9,7 +9,7 @@
  * configured one by default, an experiment's variant when one applies.
  */
 import type { ContextFeatures, DecisionContext } from '../policy/context-features.js';
-import type { LiveModel } from './live-models.js';
+import type { LiveModel } from '../models/live-models.js';
 
 /** What serving knows when the policy decides. */
 export interface ServingRequest {

@@ -65,7 +65,7 @@ describe('the example plugin, served by the gateway', () => {
     await t.gateway.refresh();
     const registry = t.gateway.services.registry;
     // train the plugin now that the data is in (start-up training saw an empty database)
-    const { trainStrategy } = await import('../../src/jobs/train-strategy.js');
+    const { trainStrategy } = await import('../../src/models/train-strategy.js');
     const { dbInteractionReader } = await import('../../src/db/index.js');
     const { arrayCatalogReader } = await import('../../src/strategies/in-memory-readers.js');
     const entry = registry.get('category-affinity');

@@ -19,7 +19,7 @@ import type { Logger } from '../../strategies/contract.js';
 import { arrayCatalogReader, arrayInteractionReader, readAllInteractions } from '../../strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../strategies/params.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../../strategies/registry.js';
-import { trainStrategy } from '../train-strategy.js';
+import { trainStrategy } from '../../models/train-strategy.js';
 import type { JobPayloads, JobProgress } from '../job-definitions.js';
 
 export interface TrainProcessorDeps {
@@ -46,6 +46,8 @@ export interface TrainJobResult {
 }
 
 export interface JobRunOptions {
+  /** The queue's id of the job, for logs; absent when a job runs outside a queue. */
+  readonly jobId?: string;
   readonly signal: AbortSignal;
   readonly onProgress: (progress: JobProgress) => void;
 }

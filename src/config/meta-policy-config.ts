@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { FEEDBACK_TYPES, type FeedbackType } from '../interactions/feedback-type.js';
-import { CONTEXT_FEATURES } from './context-features.js';
+
+/** Built-in feature names (computed in src/policy/context-features.ts); `context.<field>` features read the request's context argument. */
+export const CONTEXT_FEATURES = ['interactions', 'recency', 'new-user', 'surface', 'hour'] as const;
+export type ContextFeatureName = (typeof CONTEXT_FEATURES)[number];
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 
