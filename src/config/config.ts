@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
 import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from './meta-policy-config.js';
+import { parseTrainSearchSetting } from './search-budget.js';
 import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
@@ -81,6 +82,8 @@ const envSchema = z.object({
   RECGATE_ADAPTED_STATE_TTL_SECONDS: number(z.number().int().positive()).default(30 * 24 * 3600),
   /** Retraining per strategy, run by workers: `<strategy>=<cron>` or `<strategy>=every:<n><ms|s|m|h|d>`, comma-separated. @default none */
   RECGATE_TRAIN_SCHEDULE: z.string().default(''),
+  /** Model search in every train job that does not say (scheduled, start-up): off, on (10 minutes) or a budget like 5m. @default off */
+  RECGATE_TRAIN_SEARCH: z.string().default('off'),
   /** The meta-policy's variables (src/config/meta-policy-config.ts). */
   ...META_POLICY_ENV,
 });
@@ -117,8 +120,18 @@ export interface Config {
   readonly adaptedStateTtlSeconds: number;
   /** Scheduled retraining per strategy (BullMQ job schedulers, registered by workers). */
   readonly trainSchedules: readonly TrainSchedule[];
+  /** Budget of model search in train jobs that do not say, seconds; null: no search (RECGATE_TRAIN_SEARCH). */
+  readonly trainSearchSeconds: number | null;
   /** Which strategy serves each request, and how it learns (src/policy/). */
   readonly metaPolicy: MetaPolicyConfig;
+}
+
+function trainSearchSetting(raw: string): number | null {
+  try {
+    return parseTrainSearchSetting(raw);
+  } catch (error) {
+    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_TRAIN_SEARCH must be off, on or a budget like 10m (${(error as Error).message})` });
+  }
 }
 
 function parsePromotionMetrics(spec: string): Record<string, string> {
@@ -197,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adaptDebounceMs: e.RECGATE_ADAPT_DEBOUNCE_MS,
     adaptedStateTtlSeconds: e.RECGATE_ADAPTED_STATE_TTL_SECONDS,
     trainSchedules: Object.freeze(parseTrainSchedules(e.RECGATE_TRAIN_SCHEDULE)),
+    trainSearchSeconds: trainSearchSetting(e.RECGATE_TRAIN_SEARCH),
     metaPolicy: metaPolicyConfig(e),
     trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });

@@ -94,6 +94,7 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
       store,
       signalPolicy: config.signalPolicy,
       promotionMetrics: config.promotionMetrics,
+      trainSearchSeconds: config.trainSearchSeconds,
       onPromoted: () => reloader.sync(),
       adapt: deps.adapt,
       adaptDebounceMs: config.adaptDebounceMs,

@@ -22,6 +22,7 @@ export async function openProcessorDeps(
     store: new DbModelStore(db),
     signalPolicy: config.signalPolicy,
     promotionMetrics: config.promotionMetrics,
+    trainSearchSeconds: config.trainSearchSeconds,
     async close() {
       if (!options.db) await db.close();
     },

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 
 /** The contract version this recgate implements. Plugins declare a semver range of it. */
-export const STRATEGY_CONTRACT_VERSION = '1.1.0';
+export const STRATEGY_CONTRACT_VERSION = '1.2.0';
 
 // ---------------------------------------------------------------------------------------
 // Data the host hands to strategies
@@ -226,7 +226,22 @@ export interface StrategyDefinition<P = unknown, M = unknown> {
    * @default true when the strategy defines `adapt`, false otherwise
    */
   adapts(params: P): boolean;
+  /**
+   * Params worth searching and their ranges, for model search in training (`train --search`,
+   * docs/model-search.md). Each key must be a param of `params`; the others keep their
+   * configured values. Since contract 1.2.0. @default none: the strategy is not searchable
+   */
+  readonly searchSpace?: SearchSpace;
 }
+
+/** One searched param: an integer or real range (sampled log-uniformly when `log`), or a choice. */
+export type SearchDimension =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly log?: boolean }
+  | { readonly kind: 'float'; readonly min: number; readonly max: number; readonly log?: boolean }
+  | { readonly kind: 'choice'; readonly values: readonly (number | string | boolean)[] };
+
+/** Param name -> its searched range. */
+export type SearchSpace = Readonly<Record<string, SearchDimension>>;
 
 export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'> &
   Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'>>;

@@ -19,7 +19,7 @@ describe('plugin loading', () => {
 
   it.each([
     ['throws', 'RG_ERR_PLUGIN_LOAD', /throws.*feature store/],
-    ['old-contract', 'RG_ERR_PLUGIN_CONTRACT', /old-contract.*\^0\.9\.0.*1\.1\.0/],
+    ['old-contract', 'RG_ERR_PLUGIN_CONTRACT', /old-contract.*\^0\.9\.0.*1\.2\.0/],
     ['duplicate-name', 'RG_ERR_STRATEGY_DUPLICATE', /"popularity".*built-in.*plugin "duplicate-name"/],
     ['not-a-plugin', 'RG_ERR_PLUGIN_LOAD', /not-a-plugin.*definePlugin/],
   ])('stops start-up on a plugin that %s, naming it', async (name, code, message) => {
