@@ -30,27 +30,9 @@ export interface MetricsQueryOptions {
 /** CUPED's default lookback before the phase start. @default 28 days */
 export const DEFAULT_PRE_EXPOSURE_LOOKBACK_MS = 28 * 24 * 3600 * 1000;
 
-const SUM_COLUMNS = [
-  'users',
-  'n',
-  'n2',
-  'c',
-  'c2',
-  'cn',
-  'r',
-  'r2',
-  'rn',
-  'k',
-  'k2',
-  'kn',
-  'x',
-  'x2',
-  'nx',
-  'cx',
-  'rx',
-  'kx',
-] as const;
-type SumRow = Record<(typeof SUM_COLUMNS)[number], unknown> & { v: string };
+/** The columns the sums query returns per variant. */
+type SumColumn = 'users' | 'n' | 'n2' | 'c' | 'c2' | 'cn' | 'r' | 'r2' | 'rn' | 'k' | 'k2' | 'kn' | 'x' | 'x2' | 'nx' | 'cx' | 'rx' | 'kx';
+type SumRow = Record<SumColumn, unknown> & { v: string };
 
 function rewardCase(weights: Readonly<Record<FeedbackType, number>>): string {
   // Weights are validated finite numbers; inlining them keeps one prepared shape per config.
@@ -150,7 +132,7 @@ export async function queryVariantSums(db: Database, options: MetricsQueryOption
   const rows = (await db.prisma.$queryRawUnsafe(sql, ...bound)) as SumRow[];
   const out = new Map<string, VariantSums>();
   for (const row of rows) {
-    const n = (c: (typeof SUM_COLUMNS)[number]) => toNumber(row[c]);
+    const n = (c: SumColumn) => toNumber(row[c]);
     out.set(row.v, {
       users: n('users'),
       sum: { impressions: n('n'), clicks: n('c'), reward: n('r'), conversions: n('k') },

@@ -95,7 +95,7 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
 
   it('splits traffic stickily, logs the exposure, and feedback flows into the results', async () => {
     const seen = new Map<string, string>();
-    let clicks = { control: 0, als: 0 } as Record<string, number>;
+    const clicks = { control: 0, als: 0 } as Record<string, number>;
     for (let u = 0; u < 120; u++) {
       const userId = `user-${u}`;
       for (let r = 0; r < 2; r++) {
@@ -153,7 +153,6 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
     expect(cmp.sequential.differenceInterval.lower).toBeLessThan(cmp.differenceInterval.lower);
     expect(cmp.bayesian.chanceToBeatControl).toBeGreaterThan(0);
     expect(results.metrics[1]).toMatchObject({ metric: 'reward_per_user', role: 'guardrail' });
-    clicks = {};
   });
 
   it('pause stops new exposures, stop is final, and the audit trail records each change', async () => {
