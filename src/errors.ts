@@ -60,6 +60,9 @@ export const ERRORS = {
   RG_ERR_STRATEGY_NOT_TRAINED: { message: 'Strategy "{name}" has no trained model yet.' },
   RG_ERR_ARTIFACT_INVALID: { message: 'Model artifact for "{name}" cannot be read: {reason}.' },
   RG_ERR_TRAINING_ABORTED: { message: 'Training of "{name}" was aborted.' },
+  RG_ERR_CATALOG_TOO_LARGE: {
+    message: 'Strategy "{name}" cannot fit {items} items with {method}: its limit is {limit} items; {hint}. Nothing was trained.',
+  },
   RG_ERR_MODEL_VERSION_UNKNOWN: { message: 'No model version "{id}". List them with the modelVersions query.' },
   RG_ERR_MODEL_PROMOTION: { message: 'Model version "{id}" cannot be promoted: {reason}.' },
   RG_ERR_MODEL_ROLLBACK: { message: 'Cannot roll back "{strategy}": {reason}.' },
