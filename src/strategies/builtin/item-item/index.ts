@@ -8,6 +8,7 @@ import { itemItemModelFromArtifact, type ItemItemModel } from './item-item-model
 import { ITEM_ITEM_NAME } from './limits.js';
 import { itemItemParams, type ItemItemParams } from './params.js';
 import { recommendItemItem } from './recommend.js';
+import { similarItemItem } from './similar.js';
 import { trainItemItem } from './train.js';
 
 export { itemItemParams, type ItemItemParams } from './params.js';
@@ -22,4 +23,5 @@ export const itemItemStrategy = defineStrategy<ItemItemParams, ItemItemModel>({
   train: trainItemItem,
   load: (artifact) => itemItemModelFromArtifact(artifact),
   recommend: recommendItemItem,
+  similar: similarItemItem,
 });
