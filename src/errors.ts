@@ -33,6 +33,9 @@ export const ERRORS = {
   // --- input validation ----------------------------------------------------------------
   RG_ERR_INVALID_INPUT: { message: 'Invalid input at {path}: {reason}.' },
   RG_ERR_UNKNOWN_ITEM: { message: 'Unknown item "{itemId}". Add it with upsertItems before sending feedback for it.' },
+  RG_ERR_UNKNOWN_ITEMS: {
+    message: 'Unknown item ids ({count}): {itemIds}. Ask for items in the catalogue (add them with upsertItems).',
+  },
   RG_ERR_UNKNOWN_USER: { message: 'Unknown user "{userId}".' },
   RG_ERR_UNKNOWN_IMPRESSION: {
     message: 'Unknown impression "{impressionId}". Use the impressionId returned by recommendations, or omit it.',
