@@ -5,6 +5,7 @@
  * weights); similar items use the asked-for items (weight 1 each). Only the sources'
  * neighbour lists are touched, so the cost is sources x neighbours, whatever the catalogue size.
  */
+import { topEligible } from '../cf/top-k.js';
 import type { ItemItemModel } from './item-item-model.js';
 
 export interface SourceItem {
@@ -23,26 +24,26 @@ export interface NeighbourScore {
 export function scoreFromSources(model: ItemItemModel, sources: readonly SourceItem[], k: number, eligible: (index: number) => boolean): NeighbourScore[] {
   if (k <= 0 || sources.length === 0) return [];
   const { start, items, weights } = model.neighbours;
-  const score = new Map<number, number>();
-  const bestTerm = new Map<number, number>();
-  const reason = new Map<number, number>();
+  // Dense accumulators: a long history touches tens of thousands of entries, where a Map
+  // costs far more than zeroing three arrays of the catalogue's size.
+  const n = model.itemIds.length;
+  const score = new Float64Array(n);
+  const bestTerm = new Float64Array(n).fill(-Infinity);
+  const reason = new Int32Array(n);
+  const touched: number[] = [];
   for (const source of sources) {
     for (let e = start[source.index]!; e < start[source.index + 1]!; e++) {
       const j = items[e]!;
       const term = source.weight * weights[e]!;
-      score.set(j, (score.get(j) ?? 0) + term);
-      if (term > (bestTerm.get(j) ?? -Infinity)) {
-        bestTerm.set(j, term);
-        reason.set(j, source.index);
+      if (bestTerm[j] === -Infinity) touched.push(j);
+      score[j]! += term;
+      if (term > bestTerm[j]!) {
+        bestTerm[j] = term;
+        reason[j] = source.index;
       }
     }
   }
-  const ranked = [...score.entries()].filter(([, s]) => s > 0 && Number.isFinite(s)).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const out: NeighbourScore[] = [];
-  for (const [index, s] of ranked) {
-    if (out.length >= k) break;
-    if (!eligible(index)) continue;
-    out.push({ index, score: s, reason: reason.get(index)! });
-  }
-  return out;
+  touched.sort((a, b) => a - b);
+  const compact = Float64Array.from(touched, (j) => (score[j]! > 0 ? score[j]! : -Infinity));
+  return topEligible(compact, k, (c) => eligible(touched[c]!)).map(({ index, score: s }) => ({ index: touched[index]!, score: s, reason: reason[touched[index]!]! }));
 }
