@@ -28,7 +28,7 @@ export const ERRORS = {
     message: 'The request body is {size} bytes; the limit is {limit} bytes (RECGATE_MAX_BODY_BYTES).',
     httpStatus: 413,
   },
-  RG_ERR_QUERY_TOO_COMPLEX: { message: 'The query is too deep or too costly: {reason}.', httpStatus: 400 },
+  RG_ERR_QUERY_TOO_COMPLEX: { message: 'The query is over a limit (depth, cost, aliases, directives or tokens): {reason}.', httpStatus: 400 },
 
   // --- input validation ----------------------------------------------------------------
   RG_ERR_INVALID_INPUT: { message: 'Invalid input at {path}: {reason}.' },
@@ -53,6 +53,18 @@ export const ERRORS = {
     message: 'DATABASE_URL "{url}" is not supported. Use file:<path> (SQLite) or postgres://... (PostgreSQL).',
   },
   RG_ERR_MIGRATION_FAILED: { message: 'Applying migration {migration} failed: {reason}.' },
+  RG_ERR_DATABASE_UNREACHABLE: { message: 'Cannot open {target}: {reason}. To fix: {fix}.' },
+  RG_ERR_DATABASE_MISSING: {
+    message: 'PostgreSQL at {at} has no database "{database}". Create it (`createdb {database}`) or fix the database name in DATABASE_URL.',
+  },
+  RG_ERR_DATABASE_AUTH: { message: 'PostgreSQL at {at} refused the login: {reason}. Fix the user (and password) in DATABASE_URL.' },
+  RG_ERR_PORT_UNAVAILABLE: {
+    message: 'Cannot listen on {host}:{port}: {reason}. Choose another port with --port (or PORT), or stop what uses it.',
+  },
+  RG_ERR_DATABASE_EMPTY: {
+    message:
+      'The database {database} has no interactions, so there is nothing to {action}. Import some first (`npx recgate import ...`; `npx recgate demo` imports a sample into the default ./recgate.db), or point DATABASE_URL at the database that has them.',
+  },
 
   // --- strategies and the registry --------------------------------------------------------
   RG_ERR_STRATEGY_UNKNOWN: { message: 'No strategy named "{name}" is registered. Registered: {registered}.' },

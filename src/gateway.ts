@@ -4,6 +4,7 @@
  * `gateway.yoga.fetch` with no socket.
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { Kind } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config/index.js';
 import { openDatabase, dbInteractionReader, type Database } from './db/index.js';
@@ -26,6 +27,9 @@ import { FeedbackService } from './serving/feedback-service.js';
 import type { GatewayServices } from './serving/gateway-services.js';
 import { openServingStore } from './serving/serving-store.js';
 import { useQueryLimits } from './serving/query-limits.js';
+import { useRequestIds, yogaErrorLogger } from './serving/error-log.js';
+import { useBrowserNotice } from './serving/browser-notice.js';
+import { graphiqlOptions, offlineGraphiQLRenderer, type GraphiQLDefaults } from './serving/graphiql.js';
 import { ApiKeyVerifier } from './auth/api-keys.js';
 import { useApiKeyScopes } from './auth/scope-plugin.js';
 import { trainStrategy } from './jobs/train-strategy.js';
@@ -48,6 +52,8 @@ export interface GatewayOptions {
   readonly servingStrategy?: string;
   /** Retrain popularity and reload the catalogue on a timer. @default true */
   readonly refresh?: boolean;
+  /** What GraphiQL opens with (development only). @default an Authorization placeholder */
+  readonly graphiql?: GraphiQLDefaults;
 }
 
 export interface Gateway {
@@ -160,21 +166,27 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
-    graphiql: config.development ? { title: 'recgate', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) } : false,
+    graphiql: config.development ? graphiqlOptions(options.graphiql) : false,
+    renderGraphiQL: offlineGraphiQLRenderer(),
     landingPage: false,
     maskedErrors: { isDev: config.development },
-    logging: false,
+    // yoga reports each error it masks to its logger: logged with the request's id.
+    logging: yogaErrorLogger(log),
     context: async ({ request }): Promise<GraphQLContext> => {
       const header = request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       return { apiKey: match ? await verifier.verify(match[1]!) : null, services };
     },
     plugins: [
+      useRequestIds(),
+      ...(config.development ? [] : [useBrowserNotice('/graphql')]),
       ...useQueryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       useApiKeyScopes(),
       // Compiles each distinct operation once into plain functions: the same query shape
-      // arrives again and again from a frontend.
-      useGraphQlJit(),
+      // arrives again and again from a frontend. Only for one-operation documents: the
+      // plugin caches by document and would run the first operation whatever
+      // operationName asks for (a GraphiQL tab with a query and a mutation).
+      useGraphQlJit({}, { enableIf: (args) => args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1 }),
     ],
   });
 

@@ -19,3 +19,15 @@ export function createLogger(options: { quiet?: boolean } = {}): AppLogger {
     error: (m, f) => write('error', m, f),
   };
 }
+
+/**
+ * Text with the secrets recgate knows of blanked: API keys (`rgk_...`), bearer tokens and
+ * passwords in connection URLs (`postgres://user:***@host`). For error messages and stacks,
+ * which may quote a URL or a header.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/rgk_[A-Za-z0-9_-]+/g, 'rgk_***')
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/\s]*):[^@/\s]*@/gi, '$1:***@');
+}

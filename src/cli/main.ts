@@ -3,13 +3,18 @@
  * itself on the program; heavy modules are imported inside the action, so `recgate keys`
  * never loads TensorFlow.js.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isRecgateError } from '../errors.js';
 import { commands } from './commands/index.js';
 
+/** recgate's own version, from its package.json. */
+export const RECGATE_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
   const program = new Command('recgate')
     .description('Self-hostable recommendation gateway')
+    .version(RECGATE_VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program);
@@ -18,7 +23,13 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync([...argv]);
+    const program = buildProgram();
+    // A bare `recgate` is a request for help, not a mistake.
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return;
+    }
+    await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode;

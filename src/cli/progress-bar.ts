@@ -7,6 +7,9 @@ export interface ProgressBar {
   done(): void;
 }
 
+/** A count as people write it: whole numbers as they are, fractions to one decimal. */
+const count = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
 export function createProgressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
   const enabled = stream.isTTY === true;
   let last = 0;
@@ -20,7 +23,7 @@ export function createProgressBar(label: string, total: number, stream: NodeJS.W
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? Math.round(current / seconds) : 0;
     stream.write(
-      `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(1)}% ${current}/${size} ${rate}/s `,
+      `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(1)}% ${count(current)}/${count(size)} ${rate}/s `,
     );
   };
   return {

@@ -4,6 +4,7 @@ import { createGateway, type Gateway } from '../gateway.js';
 import { createLogger } from '../logger.js';
 import { startServer, type RunningServer } from '../server.js';
 import { rgError } from '../errors.js';
+import type { GraphiQLDefaults } from '../serving/graphiql.js';
 
 export function parsePort(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -13,13 +14,19 @@ export function parsePort(raw: string | undefined, fallback: number): number {
 }
 
 export async function runGateway(
-  options: { port?: string; host?: string; env?: NodeJS.ProcessEnv },
+  options: { port?: string; host?: string; env?: NodeJS.ProcessEnv; graphiql?: GraphiQLDefaults },
   onStarted?: (info: { gateway: Gateway; server: RunningServer; config: Config }) => Promise<void> | void,
 ): Promise<void> {
   const config = loadConfig(options.env);
   const log = createLogger();
-  const gateway = await createGateway(config, { log });
-  const server = await startServer(gateway, { port: parsePort(options.port, config.port), host: options.host ?? config.host });
+  const gateway = await createGateway(config, { log, graphiql: options.graphiql });
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, { port: parsePort(options.port, config.port), host: options.host ?? config.host });
+  } catch (error) {
+    await gateway.close(); // nothing may keep the process alive after a coded start-up failure
+    throw error;
+  }
   log.info('gateway listening', { url: `${server.url}/graphql`, database: gateway.services.db.provider });
   await onStarted?.({ gateway, server, config });
   await new Promise<void>((resolve) => {

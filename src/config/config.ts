@@ -14,9 +14,12 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : null));
 
+/** The database every command opens when DATABASE_URL is unset, the demo's included. */
+export const DEFAULT_DATABASE_URL = 'file:./recgate.db';
+
 const envSchema = z.object({
   /** `file:<path>` (SQLite) or `postgres://...`. @default file:./recgate.db */
-  DATABASE_URL: z.string().default('file:./recgate.db'),
+  DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   /** Redis for queues and shared state; unset = embedded mode. @default unset */
   REDIS_URL: optionalString,
   /** @default 4000 */

@@ -22,3 +22,21 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseTarg
   if (/^postgres(ql)?:\/\//.test(url)) return { provider: 'postgres', url, file: null };
   throw rgError('RG_ERR_DATABASE_URL', { url: url.replace(/\/\/[^@/]*@/, '//***@') });
 }
+
+/** The URL with any password replaced by `***`, fit for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/(\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+}
+
+/**
+ * Which database a message should name: the SQLite file's absolute path (so a user sees
+ * which `recgate.db` was opened), or the PostgreSQL URL without its password.
+ */
+export function describeDatabase(url: string, cwd = process.cwd()): string {
+  try {
+    const target = parseDatabaseUrl(url, cwd);
+    return target.file ?? redactDatabaseUrl(url);
+  } catch {
+    return redactDatabaseUrl(url);
+  }
+}

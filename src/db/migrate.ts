@@ -15,6 +15,7 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { rgError } from '../errors.js';
 import type { DatabaseTarget, Provider } from './database-url.js';
+import { postgresConnectError, sqliteOpenError } from './connection-errors.js';
 
 const PRISMA_ADVISORY_LOCK = 72707369;
 
@@ -65,8 +66,16 @@ export async function applyMigrations(target: DatabaseTarget, migrations = listM
   return target.provider === 'sqlite' ? migrateSqlite(target.file!, migrations) : migratePostgres(target.url, migrations);
 }
 
+function openSqlite(file: string): Sqlite.Database {
+  try {
+    return new Sqlite(file);
+  } catch (error) {
+    throw sqliteOpenError(error, file);
+  }
+}
+
 function migrateSqlite(file: string, migrations: readonly Migration[]): string[] {
-  const db = new Sqlite(file);
+  const db = openSqlite(file);
   try {
     // WAL lets readers (the gateway) run while an importer or worker writes.
     db.pragma('journal_mode = WAL');
@@ -99,7 +108,11 @@ function migrateSqlite(file: string, migrations: readonly Migration[]): string[]
 
 async function migratePostgres(url: string, migrations: readonly Migration[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw postgresConnectError(error, url) ?? error;
+  }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     await client.query(POSTGRES_TABLE);

@@ -6,7 +6,7 @@ import { FeedbackTypeEnum } from './feedback-type.js';
 
 const FeedbackInput = builder.inputType('FeedbackInput', {
   fields: (t) => ({
-    impressionId: t.string({ required: false, description: 'The slate this feedback is about, if any (links the feedback to it).' }),
+    impressionId: t.id({ required: false, description: 'The slate this feedback is about, if any (links the feedback to it): a Slate.impressionId.' }),
     userId: t.id({ required: true }),
     itemId: t.id({ required: true }),
     type: t.field({ type: FeedbackTypeEnum, required: true }),
@@ -25,7 +25,7 @@ const FeedbackRef = builder.objectRef<StoredFeedback>('Feedback').implement({
     type: t.field({ type: FeedbackTypeEnum, resolve: (f) => f.type }),
     value: t.exposeFloat('value', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    impressionId: t.exposeString('impressionId', { nullable: true }),
+    impressionId: t.exposeID('impressionId', { nullable: true }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
   }),
 });

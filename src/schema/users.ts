@@ -29,7 +29,7 @@ InteractionRef.implement({
     type: t.field({ type: FeedbackTypeEnum, resolve: (i) => i.type }),
     value: t.exposeFloat('value', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    impressionId: t.exposeString('impressionId', { nullable: true }),
+    impressionId: t.exposeID('impressionId', { nullable: true }),
   }),
 });
 

@@ -15,8 +15,14 @@ export interface QueryLimits {
 /** graphql-armor words every rejection "<What> limit of N exceeded, found M." */
 const ARMOR_REJECTION = /limit of \d+ exceeded/i;
 
+/**
+ * The token limit is enforced while parsing, so yoga has already coded that rejection
+ * GRAPHQL_PARSE_FAILED; the other limits arrive uncoded.
+ */
+const recodable = (error: GraphQLError): boolean => !error.extensions?.code || error.extensions.code === 'GRAPHQL_PARSE_FAILED';
+
 function recode(error: unknown): unknown {
-  if (error instanceof GraphQLError && !error.extensions?.code && ARMOR_REJECTION.test(error.message)) {
+  if (error instanceof GraphQLError && recodable(error) && ARMOR_REJECTION.test(error.message)) {
     return rgError('RG_ERR_QUERY_TOO_COMPLEX', { reason: error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '') });
   }
   return error;

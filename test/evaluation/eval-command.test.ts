@@ -75,8 +75,8 @@ describe('recgate eval: bad input', () => {
     });
   });
 
-  it('reports RG_ERR_EVAL_NO_DATA on an empty database', async () => {
-    await expect(run('--strategy', 'popularity', '--protocol', 'stratified')).rejects.toMatchObject({ code: 'RG_ERR_EVAL_NO_DATA' });
+  it('reports RG_ERR_DATABASE_EMPTY on an empty database', async () => {
+    await expect(run('--strategy', 'popularity', '--protocol', 'stratified')).rejects.toMatchObject({ code: 'RG_ERR_DATABASE_EMPTY' });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../src/config/index.js';
 import type { Provider } from '../../src/db/index.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -23,10 +23,10 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function createTestGateway(provider: Provider, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function createTestGateway(provider: Provider, env: Record<string, string> = {}, options: Omit<GatewayOptions, 'db'> = {}): Promise<TestGateway> {
   const database = await createTestDatabase(provider);
   const config = loadConfig({ DATABASE_URL: database.url, RECGATE_TRAIN_ON_START: 'none', ...env });
-  const gateway = await createGateway(config, { db: database.db, refresh: false, log: { info() {}, warn() {}, error() {} } });
+  const gateway = await createGateway(config, { db: database.db, refresh: false, log: { info() {}, warn() {}, error() {} }, ...options });
   const adminKey = (await createApiKey(database.db, { scopes: ['admin'], label: 'test admin' })).key;
   const clientKey = (await createApiKey(database.db, { scopes: ['client'], label: 'test client' })).key;
   return {

@@ -5,19 +5,27 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { rgError } from '../../errors.js';
 import { parseCommandOptions, wholeNumberOption } from '../command-options.js';
 import type { EvaluationProgress } from '../../evaluation/offline/evaluate-strategies.js';
 import type { InteractionRecord } from '../../strategies/contract.js';
 import type { ProgressBar } from '../progress-bar.js';
+import type { RegisteredStrategy, StrategyRegistry } from '../../strategies/registry.js';
 
 const optionsSchema = z.object({
-  strategy: z.string().trim().min(1, { error: 'name at least one strategy' }),
+  strategy: z.string().trim().min(1, { error: 'name at least one strategy' }).optional(),
   protocol: z.string(),
   k: wholeNumberOption('--k', z.number().int().min(1).max(1000)),
   seed: wholeNumberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
   minInteractions: wholeNumberOption('--min-interactions', z.number().int().min(1)),
   json: z.string().min(1).optional(),
 });
+
+/** The strategies `--strategy` names (comma-separated), or every registered one without it. */
+export function strategiesToEvaluate(registry: StrategyRegistry, spec: string | undefined): RegisteredStrategy[] {
+  const names = spec === undefined ? registry.names() : [...new Set(spec.split(',').map((s) => s.trim()).filter(Boolean))];
+  return names.map((name) => registry.get(name));
+}
 
 /** One bar per strategy and phase; a new phase closes the previous bar. */
 function progressBars(create: (label: string, total: number) => ProgressBar) {
@@ -44,7 +52,7 @@ export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
     .description("Evaluate strategies offline on the database's interactions (split, train, rank, score)")
-    .requiredOption('--strategy <names>', 'comma-separated strategy names, e.g. popularity,als')
+    .option('--strategy <names>', 'comma-separated strategy names, e.g. popularity,als (default: every registered strategy)')
     .requiredOption('--protocol <name>', 'split protocol: stratified | temporal')
     .option('--k <n>', 'length of the scored top-k list', '10')
     .option('--seed <n>', 'seed of the split and of training', '42')
@@ -60,10 +68,9 @@ export function registerEvalCommand(program: Command): void {
       const config = loadConfig();
       const { createRegistry } = await import('../../strategies/create-registry.js');
       const registry = await createRegistry(config);
-      const names = [...new Set(options.strategy.split(',').map((s) => s.trim()).filter(Boolean))];
-      const strategies = names.map((name) => registry.get(name)); // RG_ERR_STRATEGY_UNKNOWN, before any I/O
+      const strategies = strategiesToEvaluate(registry, options.strategy); // RG_ERR_STRATEGY_UNKNOWN, before any I/O
 
-      const { openDatabase, dbInteractionReader, dbCatalogReader } = await import('../../db/index.js');
+      const { openDatabase, dbInteractionReader, dbCatalogReader, describeDatabase } = await import('../../db/index.js');
       const { createProgressBar } = await import('../progress-bar.js');
       const db = await openDatabase(config.databaseUrl);
       const interactions: InteractionRecord[] = [];
@@ -76,6 +83,7 @@ export function registerEvalCommand(program: Command): void {
           reading.update(interactions.length);
         }
         reading.done();
+        if (interactions.length === 0) throw rgError('RG_ERR_DATABASE_EMPTY', { database: describeDatabase(db.url), action: 'evaluate' });
         items = await dbCatalogReader(db).items();
       } finally {
         await db.close();

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
 import { parseCommandOptions } from '../command-options.js';
+import { openOutputSink } from '../output-sink.js';
 
 const optionsSchema = z.object({
   format: z.enum(['jsonl', 'csv']),
@@ -33,14 +34,21 @@ export function registerExportCommand(program: Command): void {
         });
       }
       let count = 0;
+      const stdout = out ? null : openOutputSink(process.stdout);
       await withDatabase(async (db) => {
         for await (const line of formatImpressions(readImpressions(db), options.format)) {
           if (out) {
             if (!out.write(line)) await once(out, 'drain');
-          } else process.stdout.write(line);
+          } else if (!(await stdout!.write(line))) return; // the reader closed the pipe (| head): done
           count++;
         }
+        // An empty export is most often the wrong database: say which one was read.
+        if ((options.format === 'csv' ? count - 1 : count) <= 0) {
+          const { describeDatabase } = await import('../../db/index.js');
+          process.stderr.write(`no impressions in ${describeDatabase(db.url)}: slates are logged as a gateway serves them (DATABASE_URL names another database)\n`);
+        }
       });
+      stdout?.close();
       if (out) {
         out.end();
         await once(out, 'finish');

@@ -19,7 +19,7 @@ const optionsSchema = z.object({
   confidence: numberOption('--confidence', z.number().gt(0).lt(1)),
   switchThreshold: numberOption('--switch-threshold', z.number().positive()),
   shrinkage: numberOption('--shrinkage', z.number().min(0)),
-  rewardModel: z.enum(['logistic', 'empirical']),
+  rewardModel: z.enum(['auto', 'logistic', 'empirical']),
   folds: numberOption('--folds', z.number().int().min(1).max(20)),
   limit: numberOption('--limit', z.number().int().min(1)).optional(),
 });
@@ -37,7 +37,7 @@ export function registerOpeCommand(program: Command): void {
     .option('--confidence <level>', 'coverage of the bootstrap intervals', '0.95')
     .option('--switch-threshold <tau>', 'switch-dr uses the reward model alone above this weight', '100')
     .option('--shrinkage <lambda>', 'dr-os weight shrinkage lambda (0 = DM, larger = closer to DR)', '100')
-    .option('--reward-model <kind>', 'reward model of DM and the DR family: logistic | empirical', 'logistic')
+    .option('--reward-model <kind>', 'reward model of DM and the DR family: auto (logistic for rewards in [0, 1], else empirical) | logistic | empirical', 'auto')
     .option('--folds <k>', 'cross-fitting folds of the reward model (1 = none)', '3')
     .option('--limit <n>', 'read only the first n rounds of the log')
     .action(async (raw: Record<string, unknown>) => {

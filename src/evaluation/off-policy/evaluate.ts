@@ -8,7 +8,7 @@ import { observedValue, type LoggedBanditFeedback, type ObservedValue } from './
 import { bootstrapSummedStatistics } from './bootstrap.js';
 import { buildEstimatorInputs, type EstimatorInputs } from './estimator-inputs.js';
 import { byEstimator, ESTIMATOR_NAMES, ESTIMATORS, type EstimatorName, type EstimatorParams } from './estimators.js';
-import { crossFitRewards, REWARD_MODEL_KINDS } from './reward-model.js';
+import { chooseRewardModel, crossFitRewards, REWARD_MODEL_CHOICES, type RewardModelKind } from './reward-model.js';
 import type { TargetPolicy } from './target-policy.js';
 
 export const offPolicyOptionsSchema = z.object({
@@ -24,16 +24,20 @@ export const offPolicyOptionsSchema = z.object({
   switchThreshold: z.number().positive().default(100),
   /** lambda for dr-os (OBP's lambda_ of DoublyRobustWithShrinkage). @default 100 */
   shrinkage: z.number().min(0).default(100),
-  /** Reward model of DM and the DR family. @default 'logistic' */
-  rewardModel: z.enum(REWARD_MODEL_KINDS).default('logistic'),
+  /** Reward model of DM and the DR family; `auto` picks by the log's rewards (chooseRewardModel). @default 'auto' */
+  rewardModel: z.enum(REWARD_MODEL_CHOICES).default('auto'),
   /** Cross-fitting folds of the reward model (1: fit and predict on the whole log). @default 3 */
   folds: z.number().int().min(1).max(20).default(3),
 });
 
 export type OffPolicyOptions = z.input<typeof offPolicyOptionsSchema>;
-export type ResolvedOffPolicyOptions = z.output<typeof offPolicyOptionsSchema>;
+/** The options as used: `rewardModel` is the kind fitted, and `rewardModelReason` says why. */
+export type ResolvedOffPolicyOptions = Omit<z.output<typeof offPolicyOptionsSchema>, 'rewardModel'> & {
+  readonly rewardModel: RewardModelKind;
+  readonly rewardModelReason: string;
+};
 
-export function parseOffPolicyOptions(options: OffPolicyOptions): ResolvedOffPolicyOptions {
+export function parseOffPolicyOptions(options: OffPolicyOptions): z.output<typeof offPolicyOptionsSchema> {
   const parsed = offPolicyOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -107,7 +111,9 @@ export async function estimateOffPolicy(
   target: TargetPolicy,
   options: OffPolicyOptions = {},
 ): Promise<{ inputs: EstimatorInputs; estimates: Record<EstimatorName, number>; options: ResolvedOffPolicyOptions }> {
-  const resolved = parseOffPolicyOptions(options);
+  const parsed = parseOffPolicyOptions(options);
+  const model = chooseRewardModel(parsed.rewardModel, feedback);
+  const resolved: ResolvedOffPolicyOptions = { ...parsed, rewardModel: model.kind, rewardModelReason: model.reason };
   const predictions = crossFitRewards(feedback, { kind: resolved.rewardModel, folds: resolved.folds, seed: resolved.seed });
   const inputs = await buildEstimatorInputs(feedback, target, predictions);
   return { inputs, estimates: pointEstimates(inputs, resolved), options: resolved };

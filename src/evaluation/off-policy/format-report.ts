@@ -17,7 +17,7 @@ export function formatOffPolicyReport(report: OffPolicyReport): string {
   }
   lines.push(
     `weights mean ${weights.mean.toFixed(3)}, max ${weights.max.toFixed(1)}, effective sample size ${count(weights.effectiveSampleSize)}`,
-    `options reward model ${options.rewardModel} (${options.folds}-fold cross-fitting), clip ${options.clip}, switch threshold ${options.switchThreshold}, DR-os shrinkage ${options.shrinkage}, ${options.bootstrap} bootstrap resamples, seed ${options.seed}`,
+    `options reward model ${options.rewardModel} (${options.rewardModelReason}; ${options.folds}-fold cross-fitting), clip ${options.clip}, switch threshold ${options.switchThreshold}, DR-os shrinkage ${options.shrinkage}, ${options.bootstrap} bootstrap resamples, seed ${options.seed}`,
     '',
   );
   const header = ['estimator', 'estimate', percent, 'std. error', ...(target.observed ? ['rel. error'] : []), 'per position'];

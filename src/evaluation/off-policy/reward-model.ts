@@ -13,6 +13,24 @@ import { createRandom } from '../../ml/random.js';
 export const REWARD_MODEL_KINDS = ['logistic', 'empirical'] as const;
 export type RewardModelKind = (typeof REWARD_MODEL_KINDS)[number];
 
+/** What `rewardModel` may be set to: a kind, or `auto` to let the log decide. */
+export const REWARD_MODEL_CHOICES = ['auto', ...REWARD_MODEL_KINDS] as const;
+export type RewardModelChoice = (typeof REWARD_MODEL_CHOICES)[number];
+
+/**
+ * The reward model for a log: the one asked for, or with `auto` the logistic model when every
+ * reward is in [0, 1] (clicks, the binary rewards it models) and the empirical model (means
+ * per action and position, any scale) otherwise, e.g. recgate's impressions with purchase
+ * rewards of 5. Says why, for the report.
+ */
+export function chooseRewardModel(choice: RewardModelChoice, feedback: LoggedBanditFeedback): { kind: RewardModelKind; reason: string } {
+  if (choice !== 'auto') return { kind: choice, reason: 'as asked' };
+  const outside = feedback.rounds.find((round) => !(round.reward >= 0 && round.reward <= 1));
+  return outside === undefined
+    ? { kind: 'logistic', reason: 'auto: every reward is in [0, 1]' }
+    : { kind: 'empirical', reason: `auto: the log has rewards outside [0, 1] (e.g. ${outside.reward}), which the logistic model cannot fit` };
+}
+
 export interface RewardModel {
   /** Writes q(x, a, k) for every action a of the space, at the round's position and context, into `out`. */
   predict(round: BanditRound, out: Float64Array): void;

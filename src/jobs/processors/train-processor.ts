@@ -6,7 +6,7 @@
  * process that holds the job's lock, so a worker killed mid-job writes nothing at all; the
  * embedded mode runs both steps in the gateway.
  */
-import { dbCatalogReader, dbInteractionReader, type Database } from '../../db/index.js';
+import { dbCatalogReader, dbInteractionReader, describeDatabase, type Database } from '../../db/index.js';
 import { rgError } from '../../errors.js';
 import type { SignalPolicy } from '../../interactions/signal-policy.js';
 import { initTensorflow } from '../../ml/tf-backend.js';
@@ -118,6 +118,8 @@ export async function fitTrainJob(
 
   progress('reading', 2);
   const interactions = await readAllInteractions(dbInteractionReader(deps.db, deps.signalPolicy), payload.window ?? {});
+  // A model trained on nothing would still be stored, and promoted over no live version.
+  if (interactions.length === 0) throw rgError('RG_ERR_DATABASE_EMPTY', { database: describeDatabase(deps.db.url), action: `train ${definition.name} on${payload.window ? ' (inside the job\'s window)' : ''}` });
   const items = await dbCatalogReader(deps.db).items();
   checkAborted();
 
