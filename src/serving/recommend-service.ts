@@ -9,7 +9,7 @@
  * loaded strategies that define it: one loop, one impression log, one policy.
  */
 import { randomUUID } from 'node:crypto';
-import type { CatalogItem, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
+import type { CatalogItem, CatalogView, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
 import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { RecommendationsInput, SimilarItemsInput } from './input-schemas.js';
 import { rgError } from '../errors.js';
@@ -123,16 +123,7 @@ export class RecommendService {
     const user = this.deps.users.withSession(loaded, input.sessionItems, Date.now());
     const exclude = new Set(input.exclude);
     if (!input.includeSeen) for (const id of user.seen) exclude.add(id);
-    const request: RecommendRequest = {
-      user: user.state,
-      k: input.limit,
-      exclude,
-      filter: input.filter,
-      context: input.context,
-      surface: input.surface,
-      catalog,
-      now: Date.now(),
-    };
+    const request = requestFor(user, input, exclude, catalog);
     return this.#serveSlate({
       userId: input.userId,
       user,
@@ -160,16 +151,7 @@ export class RecommendService {
     const chosenPolicy = policy ?? this.deps.resolvePolicy?.({ userId, surface: input.surface, context: input.context }) ?? this.deps.policy;
     const user = input.userId === undefined ? anonymousUser(userId) : await this.deps.users.load(userId);
     const exclude = new Set([...input.exclude, ...input.itemIds]);
-    const request: RecommendRequest = {
-      user: user.state,
-      k: input.limit,
-      exclude,
-      filter: input.filter,
-      context: input.context,
-      surface: input.surface,
-      catalog,
-      now: Date.now(),
-    };
+    const request = requestFor(user, input, exclude, catalog);
     const similarFilter = { ...input.filter, exclude, catalog };
     return this.#serveSlate({
       userId,
@@ -319,3 +301,13 @@ function anonymousUser(userId: string): ServingUser {
   return { state: { id: userId, known: false, attributes: {}, history: [] }, seen: new Set(), interactionCount: 0, lastInteractionAt: null };
 }
 
+
+/** The strategy request of an API request (recommendations or similarItems). */
+function requestFor(
+  user: ServingUser,
+  input: Pick<RecommendationsInput, 'limit' | 'filter' | 'context' | 'surface'>,
+  exclude: ReadonlySet<string>,
+  catalog: CatalogView,
+): RecommendRequest {
+  return { user: user.state, k: input.limit, exclude, filter: input.filter, context: input.context, surface: input.surface, catalog, now: Date.now() };
+}

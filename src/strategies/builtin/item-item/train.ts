@@ -5,7 +5,7 @@
  */
 import { rgError } from '../../../errors.js';
 import type { TrainContext, TrainResult } from '../../contract.js';
-import { InteractionMatrixBuilder } from '../cf/interaction-matrix.js';
+import { readInteractionMatrix } from '../cf/interaction-matrix.js';
 import { easeNeighbours } from './ease.js';
 import { itemItemArtifact } from './item-item-model.js';
 import { knnNeighbours } from './knn.js';
@@ -24,12 +24,7 @@ export async function trainItemItem(ctx: TrainContext<ItemItemParams>): Promise<
   if (ctx.signal.aborted) throw aborted();
   ctx.progress({ phase: 'reading', percent: 0 });
   if (ctx.signal.aborted) throw aborted();
-  const builder = new InteractionMatrixBuilder();
-  for await (const batch of ctx.interactions.scan()) {
-    if (ctx.signal.aborted) throw aborted();
-    for (const record of batch) builder.add(record);
-  }
-  const matrix = builder.build();
+  const matrix = await readInteractionMatrix(ctx.interactions, ctx.signal, aborted);
   const itemCount = matrix.itemIds.length;
   // Refused before anything large is allocated.
   const method = chooseMethod(ctx.params.method, itemCount);
