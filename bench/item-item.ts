@@ -5,7 +5,7 @@
  * the service (policy draw, serving loop, business filter, impression logging), and the
  * GraphQL operation through yoga.fetch (no socket). Writes bench/results/item-item.json.
  *
- *   nice -n 10 npx tsx --expose-gc bench/item-item.ts [--datasets movietweetings,online-retail] [--requests 3000]
+ *   nice -n 10 npx tsx --expose-gc bench/item-item.ts [--datasets movietweetings,online-retail] [--requests 3000] [--no-service] [--out file]
  *
  * Memory: heap + array buffers retained after training (the artifact) over the baseline, and
  * the process's peak RSS after each dataset (a high-water mark: it only grows).
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
   options: {
     datasets: { type: 'string', default: 'movietweetings,online-retail' },
     requests: { type: 'string', default: '3000' },
+    /** Skip similarItems through the gateway (MovieTweetings in SQLite). */
+    'no-service': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results', 'item-item.json') },
   },
 });
@@ -133,7 +135,7 @@ async function serviceLatency(): Promise<{ serviceP50Ms: number; serviceP99Ms: n
   return { serviceP50Ms: percentile(service, 50), serviceP99Ms: percentile(service, 99), graphqlP50Ms: percentile(graphql, 50), graphqlP99Ms: percentile(graphql, 99), requests };
 }
 
-const latency = await serviceLatency();
+const latency = args['no-service'] ? null : await serviceLatency();
 const machine = machineInfo();
 console.log(`Machine: ${describeMachine(machine)}\n`);
 console.log('| dataset | items | method | training s | artifact MiB | retained MiB | peak RSS MiB | similar() p50 / p99 ms |');
@@ -141,6 +143,6 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.dataset} | ${r.items} | ${r.method} | ${r.trainSeconds} | ${r.artifactMiB} | ${r.retainedMiB} | ${r.peakRssMiB} | ${r.similarCallP50Ms.toFixed(3)} / ${r.similarCallP99Ms.toFixed(3)} |`);
 }
-console.log(`\nsimilarItems on MovieTweetings, in process: service p50 ${latency.serviceP50Ms.toFixed(3)} ms (p99 ${latency.serviceP99Ms.toFixed(3)}), GraphQL via yoga.fetch p50 ${latency.graphqlP50Ms.toFixed(3)} ms (p99 ${latency.graphqlP99Ms.toFixed(3)}), ${latency.requests} requests each`);
+if (latency) console.log(`\nsimilarItems on MovieTweetings, in process: service p50 ${latency.serviceP50Ms.toFixed(3)} ms (p99 ${latency.serviceP99Ms.toFixed(3)}), GraphQL via yoga.fetch p50 ${latency.graphqlP50Ms.toFixed(3)} ms (p99 ${latency.graphqlP99Ms.toFixed(3)}), ${latency.requests} requests each`);
 mkdirSync(path.dirname(args.out!), { recursive: true });
 writeFileSync(args.out!, `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx --expose-gc bench/item-item.ts ${process.argv.slice(2).join(' ')}`.trimEnd(), machine, training: rows, latency }, null, 2)}\n`);
