@@ -25,11 +25,9 @@ export function scoreFromSources(model: ItemItemModel, sources: readonly SourceI
   if (k <= 0 || sources.length === 0) return [];
   const { start, items, weights } = model.neighbours;
   // Dense accumulators: a long history touches tens of thousands of entries, where a Map
-  // costs far more than zeroing three arrays of the catalogue's size.
-  const n = model.itemIds.length;
-  const score = new Float64Array(n);
-  const bestTerm = new Float64Array(n).fill(-Infinity);
-  const reason = new Int32Array(n);
+  // costs far more. They belong to the model and are reset where touched before returning:
+  // the call is synchronous, so requests never share them midway.
+  const { score, bestTerm, reason } = scratchOf(model);
   const touched: number[] = [];
   for (const source of sources) {
     for (let e = start[source.index]!; e < start[source.index + 1]!; e++) {
@@ -45,5 +43,28 @@ export function scoreFromSources(model: ItemItemModel, sources: readonly SourceI
   }
   touched.sort((a, b) => a - b);
   const compact = Float64Array.from(touched, (j) => (score[j]! > 0 ? score[j]! : -Infinity));
-  return topEligible(compact, k, (c) => eligible(touched[c]!)).map(({ index, score: s }) => ({ index: touched[index]!, score: s, reason: reason[touched[index]!]! }));
+  const reasons = Int32Array.from(touched, (j) => reason[j]!);
+  for (const j of touched) {
+    score[j] = 0;
+    bestTerm[j] = -Infinity;
+  }
+  return topEligible(compact, k, (c) => eligible(touched[c]!)).map(({ index, score: s }) => ({ index: touched[index]!, score: s, reason: reasons[index]! }));
+}
+
+interface Scratch {
+  readonly score: Float64Array;
+  readonly bestTerm: Float64Array;
+  readonly reason: Int32Array;
+}
+
+const scratches = new WeakMap<ItemItemModel, Scratch>();
+
+function scratchOf(model: ItemItemModel): Scratch {
+  let scratch = scratches.get(model);
+  if (!scratch) {
+    const n = model.itemIds.length;
+    scratch = { score: new Float64Array(n), bestTerm: new Float64Array(n).fill(-Infinity), reason: new Int32Array(n) };
+    scratches.set(model, scratch);
+  }
+  return scratch;
 }
