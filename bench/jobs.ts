@@ -28,7 +28,7 @@ import { createGateway } from '../src/gateway.js';
 import { JobQueues } from '../src/jobs/job-queues.js';
 import { jobUpdates, type JobView } from '../src/jobs/job-service.js';
 import type { TrainJobResult } from '../src/jobs/processors/train-processor.js';
-import { createRedisConnection } from '../src/jobs/redis-connection.js';
+import { createRedisConnection } from '../src/redis/redis-connection.js';
 import { startWorkers } from '../src/jobs/worker.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 import { importMovieTweetingsSlice } from './support/movietweetings-slice.js';

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/import/index.js';
-import { trainStrategy } from '../src/jobs/train-strategy.js';
+import { trainStrategy } from '../src/models/train-strategy.js';
 import {
   defaultMetaPolicyConfig,
   InProcessStatistics,
@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     temperature: { type: 'string' },
     alpha: { type: 'string' },
     floor: { type: 'string' },
+    'prior-pulls': { type: 'string' },
     samples: { type: 'string', default: '60' },
     out: { type: 'string', default: path.join(here, 'results', 'meta-policy-replay.json') },
     svg: { type: 'string', default: path.resolve(here, '../docs/meta-policy-arms.svg') },
@@ -87,11 +88,12 @@ for (const entry of registry.list()) {
 const arms = registry.names().sort();
 const FALLBACK = 'popularity';
 
-const overrides = Object.fromEntries(
-  (['temperature', 'alpha', 'floor'] as const).filter((key) => args[key] !== undefined).map((key) => [key, Number(args[key])]),
-);
+const overrides = Object.fromEntries([
+  ...(['temperature', 'alpha', 'floor'] as const).filter((key) => args[key] !== undefined).map((key) => [key, Number(args[key])]),
+  ...(args['prior-pulls'] !== undefined ? [['priorPulls', Number(args['prior-pulls'])]] : []),
+]);
 const config = defaultMetaPolicyConfig({ seed: Number(args.seed), ...overrides });
-console.log(`meta-policy: temperature ${config.temperature}, alpha ${config.alpha}, floor ${config.floor}, features ${config.features.join(',')}`);
+console.log(`meta-policy: temperature ${config.temperature}, alpha ${config.alpha}, floor ${config.floor}, prior pulls ${config.priorPulls}, features ${config.features.join(',')}`);
 const policy = new MetaPolicy(config, new InProcessStatistics());
 const segments = policySegments(config.features);
 

@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/offline-eval.ts                       # everything (what the docs report)
  *   npx tsx bench/offline-eval.ts --datasets movietweetings --protocols temporal --strategies popularity
+ *   npx tsx bench/offline-eval.ts --search 10m            # model search per strategy first (docs/model-search.md)
  *
  * Strategies: every strategy of the built-in registry (createBuiltinRegistry with default
  * configuration), plus built-ins whose folder exists but which the registry does not list yet
@@ -22,12 +23,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
+import { parseSearchBudget } from '../src/config/search-budget.js';
+import { searchStrategyParams } from '../src/models/model-search/search-strategy-params.js';
+import { parseStrategyParams } from '../src/strategies/params.js';
 import {
   describeSplit,
   EVAL_PROTOCOLS,
   evaluateStrategies,
   formatEvaluationTable,
   parseEvalProtocol,
+  splitInteractions,
+  type EvalProtocol,
   type EvaluatedStrategy,
   type OfflineEvaluation,
 } from '../src/evaluation/offline/index.js';
@@ -55,8 +61,11 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     'min-interactions': { type: 'string', default: '5' },
     out: { type: 'string', default: RESULTS },
+    /** Model search per strategy that declares a space, on each split's train side: a budget like 5m. */
+    search: { type: 'string' },
   },
 });
+const searchBudgetMs = args.search === undefined ? null : parseSearchBudget(args.search, '--search') * 1000;
 const k = Number(args.k);
 const seed = Number(args.seed);
 const minInteractions = Number(args['min-interactions']);
@@ -139,6 +148,33 @@ function ratios(evaluation: OfflineEvaluation): Record<string, number> {
   return out;
 }
 
+/**
+ * Each strategy with a search space, searched on the train side of this protocol's split (the
+ * search carves its own validation from it; the test side is never seen), with its winner's params.
+ */
+async function searchedStrategies(list: EvaluatedStrategy[], protocol: EvalProtocol, data: LoadedDataset, budgetMs: number) {
+  const split = splitInteractions(protocol, data.interactions, data.items, { seed, minInteractions });
+  const searches: Record<string, Record<string, number>> = {};
+  const out: EvaluatedStrategy[] = [];
+  for (const s of list) {
+    const label = s.label ?? s.definition.name;
+    if (!s.definition.searchSpace) {
+      out.push(s);
+      continue;
+    }
+    const entry = { definition: s.definition, params: parseStrategyParams(s.definition, s.params ?? {}), source: { kind: 'builtin' as const } };
+    const result = await searchStrategyParams(entry, split.train, data.items, {
+      seed,
+      budgetMs,
+      signal: new AbortController().signal,
+      onTrial: (t) => process.stderr.write(`  search ${label} ${protocol}: trial ${t.index} (${t.fraction}) ${t.score?.toFixed(4) ?? 'cut'}\n`),
+    });
+    searches[label] = result.metrics;
+    out.push({ definition: s.definition, params: result.params, label });
+  }
+  return { strategies: out, searches };
+}
+
 const started = new Date();
 const strategies = await availableStrategies();
 const host = machine();
@@ -148,7 +184,7 @@ console.log(`Command: npx tsx bench/offline-eval.ts ${process.argv.slice(2).join
 console.log(`Strategies: ${strategies.map((s) => s.label ?? s.definition.name).join(', ')}; k ${k}, seed ${seed}, min ${minInteractions} items/user\n`);
 
 const summaries: DatasetSummary[] = [];
-const runs: Array<{ dataset: DatasetName; evaluation: OfflineEvaluation; ratios: Record<string, number>; seconds: number }> = [];
+const runs: Array<{ dataset: DatasetName; evaluation: OfflineEvaluation; ratios: Record<string, number>; seconds: number; search: Record<string, Record<string, number>> | null }> = [];
 for (const name of datasets) {
   const spec = DATASET_SPECS[name];
   const data = await loadDataset(spec.format, datasetDirectory(name));
@@ -157,8 +193,9 @@ for (const name of datasets) {
   console.log(`## ${spec.title}: ${summary.interactions} interactions, ${summary.users} users, ${summary.items} items\n`);
   for (const protocol of protocols) {
     const t0 = performance.now();
+    const searched = searchBudgetMs === null ? null : await searchedStrategies(strategies, protocol, data, searchBudgetMs);
     const evaluation = await evaluateStrategies({
-      strategies,
+      strategies: searched?.strategies ?? strategies,
       interactions: data.interactions,
       items: data.items,
       protocol,
@@ -171,7 +208,10 @@ for (const name of datasets) {
     });
     const seconds = (performance.now() - t0) / 1000;
     const r = ratios(evaluation);
-    runs.push({ dataset: name, evaluation, ratios: r, seconds });
+    runs.push({ dataset: name, evaluation, ratios: r, seconds, search: searched?.searches ?? null });
+    for (const [strategy, m] of Object.entries(searched?.searches ?? {})) {
+      console.log(`- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s, validation nDCG@10 ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`);
+    }
     console.log(`### ${spec.title}, ${protocol}\n\n${describeSplit(evaluation)}\n\n${formatEvaluationTable(evaluation)}\n`);
     const lines = Object.entries(r).map(([key, value]) => `- nDCG@${k} ${key}: ${value.toFixed(2)}x`);
     if (lines.length > 0) console.log(`${lines.join('\n')}\n`);

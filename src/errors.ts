@@ -43,6 +43,10 @@ export const ERRORS = {
   RG_ERR_IMPRESSION_USER_MISMATCH: {
     message: 'Impression "{impressionId}" was served to another user than "{userId}".',
   },
+  RG_ERR_FEEDBACK_TIME: {
+    message: 'Feedback time at {path}: {reason}. Send the time the user acted, or omit occurredAt to use the server clock.',
+  },
+  RG_ERR_FEEDBACK_VALUE: { message: 'Invalid {type} value at {path}: {reason}.' },
   RG_ERR_IDEMPOTENCY_CONFLICT: {
     message: 'Idempotency key "{key}" was already used for different feedback. Use a new key for new feedback.',
   },
@@ -78,6 +82,7 @@ export const ERRORS = {
   RG_ERR_CATALOG_TOO_LARGE: {
     message: 'Strategy "{name}" cannot fit {items} items with {method}: its limit is {limit} items; {hint}. Nothing was trained.',
   },
+  RG_ERR_SEARCH_SPACE: { message: 'Search space of strategy "{name}": {reason}.' },
   RG_ERR_MODEL_VERSION_UNKNOWN: { message: 'No model version "{id}". List them with the modelVersions query.' },
   RG_ERR_MODEL_PROMOTION: { message: 'Model version "{id}" cannot be promoted: {reason}.' },
   RG_ERR_MODEL_ROLLBACK: { message: 'Cannot roll back "{strategy}": {reason}.' },

@@ -3,15 +3,19 @@
  * adapts, never holding up or failing the feedback (the stored feedback stands; the next
  * feedback asks again). Only Redis can make a request fail: logged once per outage.
  */
-import type { JobService } from '../jobs/job-service.js';
-import type { LiveModels } from '../serving/live-models.js';
+import type { LiveModels } from '../models/live-models.js';
 import type { Logger } from '../strategies/contract.js';
-import { redisOutageLog } from '../jobs/redis-connection.js';
+import { redisOutageLog } from '../redis/redis-connection.js';
+
+/** Where adapt jobs are queued (the job service: BullMQ with Redis, in-process without). */
+export interface AdaptJobQueue {
+  requestAdapt(userId: string): Promise<unknown>;
+}
 
 export class AdaptRequests {
   readonly #outage: ReturnType<typeof redisOutageLog>;
 
-  constructor(private readonly deps: { readonly jobs: JobService; readonly models: LiveModels; readonly log: Logger }) {
+  constructor(private readonly deps: { readonly jobs: AdaptJobQueue; readonly models: LiveModels; readonly log: Logger }) {
     this.#outage = redisOutageLog(deps.log, 'adapt jobs', 'not queued, users are served from their history until it is back');
   }
 

@@ -5,8 +5,8 @@
  * workers run this same function.
  */
 import type { CatalogView, Logger } from '../strategies/contract.js';
-import type { LiveModels } from '../serving/live-models.js';
-import type { UserStateLoader } from '../serving/user-state-loader.js';
+import type { LiveModels } from '../models/live-models.js';
+import type { UserStateLoader } from '../catalog/user-state-loader.js';
 import type { AdaptedStateStore } from './adapted-state-store.js';
 import type { StoredAdaptation } from './stored-adaptation.js';
 

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../strategies/contract.js';
-import { redisOutageLog, withRedis } from '../jobs/redis-connection.js';
+import { redisOutageLog, withRedis } from '../redis/redis-connection.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from './adapted-state-store.js';
 import { decodeStoredAdaptation, encodeStoredAdaptation, type StoredAdaptation } from './stored-adaptation.js';
 

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/index.js';
 import { rgError } from '../errors.js';
 import { parseQueueName } from '../jobs/job-definitions.js';
-import { pingRedis, requireRedisUrl } from '../jobs/redis-connection.js';
+import { pingRedis, requireRedisUrl } from '../redis/redis-connection.js';
 import { startWorkers } from '../jobs/worker.js';
 import { createLogger } from '../logger.js';
 

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
-import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from '../policy/policy-config.js';
+import { DEFAULT_FEEDBACK_BOUNDS, ratingScaleText, type FeedbackBounds } from '../interactions/feedback-bounds.js';
+import { META_POLICY_ENV, metaPolicyConfig, type MetaPolicyConfig } from './meta-policy-config.js';
+import { parseTrainSearchSetting } from './search-budget.js';
 import { parseTrainSchedules, type TrainSchedule } from './train-schedule.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
@@ -43,6 +45,10 @@ const envSchema = z.object({
       }
       return n;
     }),
+  /** Accepted rating values, `<min>..<max>` inclusive. @default 0..10 */
+  RECGATE_RATING_SCALE: ratingScaleText.default(DEFAULT_FEEDBACK_BOUNDS.ratingScale),
+  /** How far in the future feedback's occurredAt may be (clients' clocks run ahead), seconds. @default 300 */
+  RECGATE_MAX_CLOCK_SKEW_SECONDS: number(z.number().min(0).max(86_400)).default(DEFAULT_FEEDBACK_BOUNDS.maxClockSkewSeconds),
   /** Learning weights per feedback type, e.g. `click=1,purchase=5,dismiss=-1` (others keep defaults). */
   RECGATE_SIGNAL_WEIGHTS: z.string().default(''),
   /** Largest accepted request body, bytes. @default 1048576 */
@@ -79,7 +85,9 @@ const envSchema = z.object({
   RECGATE_ADAPTED_STATE_TTL_SECONDS: number(z.number().int().positive()).default(30 * 24 * 3600),
   /** Retraining per strategy, run by workers: `<strategy>=<cron>` or `<strategy>=every:<n><ms|s|m|h|d>`, comma-separated. @default none */
   RECGATE_TRAIN_SCHEDULE: z.string().default(''),
-  /** The meta-policy's variables (src/policy/policy-config.ts). */
+  /** Model search in every train job that does not say (scheduled, start-up): off, on (10 minutes) or a budget like 5m. @default off */
+  RECGATE_TRAIN_SEARCH: z.string().default('off'),
+  /** The meta-policy's variables (src/config/meta-policy-config.ts). */
   ...META_POLICY_ENV,
 });
 
@@ -90,6 +98,8 @@ export interface Config {
   readonly host: string;
   readonly development: boolean;
   readonly signalPolicy: SignalPolicy;
+  /** Accepted feedback times and values, for the API and the importers. */
+  readonly feedbackBounds: FeedbackBounds;
   readonly popularityHalfLifeHours: number;
   readonly maxBodyBytes: number;
   readonly maxQueryDepth: number;
@@ -113,8 +123,18 @@ export interface Config {
   readonly adaptedStateTtlSeconds: number;
   /** Scheduled retraining per strategy (BullMQ job schedulers, registered by workers). */
   readonly trainSchedules: readonly TrainSchedule[];
+  /** Budget of model search in train jobs that do not say, seconds; null: no search (RECGATE_TRAIN_SEARCH). */
+  readonly trainSearchSeconds: number | null;
   /** Which strategy serves each request, and how it learns (src/policy/). */
   readonly metaPolicy: MetaPolicyConfig;
+}
+
+function trainSearchSetting(raw: string): number | null {
+  try {
+    return parseTrainSearchSetting(raw);
+  } catch (error) {
+    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_TRAIN_SEARCH must be off, on or a budget like 10m (${(error as Error).message})` });
+  }
 }
 
 function parsePromotionMetrics(spec: string): Record<string, string> {
@@ -175,6 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       weights: Object.freeze(parseWeights(e.RECGATE_SIGNAL_WEIGHTS, DEFAULT_SIGNAL_POLICY.weights)),
       ratingPositiveMin: e.RECGATE_RATING_POSITIVE_MIN,
     }),
+    feedbackBounds: Object.freeze({
+      ratingScale: Object.freeze(e.RECGATE_RATING_SCALE),
+      maxClockSkewSeconds: e.RECGATE_MAX_CLOCK_SKEW_SECONDS,
+    }),
     popularityHalfLifeHours: e.RECGATE_POPULARITY_HALF_LIFE_HOURS,
     maxBodyBytes: e.RECGATE_MAX_BODY_BYTES,
     maxQueryDepth: e.RECGATE_MAX_QUERY_DEPTH,
@@ -192,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adaptDebounceMs: e.RECGATE_ADAPT_DEBOUNCE_MS,
     adaptedStateTtlSeconds: e.RECGATE_ADAPTED_STATE_TTL_SECONDS,
     trainSchedules: Object.freeze(parseTrainSchedules(e.RECGATE_TRAIN_SCHEDULE)),
+    trainSearchSeconds: trainSearchSetting(e.RECGATE_TRAIN_SEARCH),
     metaPolicy: metaPolicyConfig(e),
     trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });

@@ -19,6 +19,8 @@ export interface Database {
   readonly url: string;
   /** Migrations applied while opening (empty when the schema was up to date). */
   readonly appliedMigrations: readonly string[];
+  /** True when the database answers a trivial query (readiness); never throws. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     provider: target.provider,
     url,
     appliedMigrations,
+    ping: () => prisma.$queryRawUnsafe('SELECT 1').then(
+      () => true,
+      () => false,
+    ),
     close: () => prisma.$disconnect(),
   };
 }

@@ -20,8 +20,9 @@ import { openImportSource } from './import-formats.js';
 import type { ImportSummary } from './import-summary.js';
 import { insertInteractions, type KeyedInteraction } from './interaction-insert.js';
 import { ensureItems, upsertItems } from './item-upsert.js';
+import type { FeedbackBounds } from '../interactions/feedback-bounds.js';
 import { formatBadRow, type BadRow, type ImportSource, type ItemRow, type JsonObject } from './rows.js';
-import { catalogueRows, interactionRows } from './source-rows.js';
+import { catalogueRows, interactionRows, type InteractionRowsOptions } from './source-rows.js';
 import { ensureUsers, type UserState } from './user-upsert.js';
 
 export interface ImportProgress {
@@ -42,6 +43,8 @@ export interface ImportOptions {
   readonly itemsFile?: string;
   /** How many bad rows the summary keeps in full; the rest are counted. @default 20 */
   readonly reportBadRows?: number;
+  /** Accepted interaction times and values; rows outside them are bad rows. @default DEFAULT_FEEDBACK_BOUNDS */
+  readonly bounds?: FeedbackBounds;
   /** Told about every bad row as it is found. */
   readonly onBadRow?: (bad: BadRow) => void;
   /** Told how far the interactions file has been read. */
@@ -99,7 +102,7 @@ export async function importSource(
     options.onProgress?.({ phase, bytesRead, totalBytes: source.interactionBytes });
 
   if (strict) {
-    await validateAll(source, limit, noteBad, progress('validating'));
+    await validateAll(source, { limit, bounds: options.bounds, progress: progress('validating') }, noteBad);
     if (bad.earliest !== null) {
       throw rgError('RG_ERR_IMPORT_BAD_ROWS', { count: bad.count, first: formatBadRow(bad.earliest) });
     }
@@ -160,7 +163,7 @@ export async function importSource(
     writing.catch(() => {});
   };
   let batch: KeyedInteraction[] = [];
-  for await (const parsed of interactionRows(source, { limit, progress: progress('importing') })) {
+  for await (const parsed of interactionRows(source, { limit, bounds: options.bounds, progress: progress('importing') })) {
     rowsRead += 1;
     if (!parsed.ok) {
       noteBad(parsed.bad);
@@ -191,12 +194,7 @@ export async function importSource(
 }
 
 /** The strict first pass: every row parsed and checked, nothing kept but the bad ones. */
-async function validateAll(
-  source: ImportSource,
-  limit: number | undefined,
-  noteBad: (row: BadRow) => void,
-  progress: (bytesRead: number) => void,
-): Promise<void> {
+async function validateAll(source: ImportSource, rows: InteractionRowsOptions, noteBad: (row: BadRow) => void): Promise<void> {
   for await (const parsed of catalogueRows(source)) if (!parsed.ok) noteBad(parsed.bad);
-  for await (const parsed of interactionRows(source, { limit, progress })) if (!parsed.ok) noteBad(parsed.bad);
+  for await (const parsed of interactionRows(source, rows)) if (!parsed.ok) noteBad(parsed.bad);
 }

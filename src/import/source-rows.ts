@@ -2,8 +2,11 @@
  * The order every import reads a source in: the catalogue first (so interactions find their
  * items), then the interactions. Rules that hold across formats live here: an item id listed
  * twice is a bad row, `limit` cuts the interactions file after N data lines, and an item that
- * only interactions mention gets a placeholder entry named after its id.
+ * only interactions mention gets a placeholder entry named after its id, and an interaction
+ * outside the feedback bounds (a time in the future, a rating off the scale, a purchase of no
+ * or negative quantity) is a bad row, as the API rejects it.
  */
+import { DEFAULT_FEEDBACK_BOUNDS, feedbackProblem, type FeedbackBounds } from '../interactions/feedback-bounds.js';
 import type { ByteProgress, ImportSource, InteractionRow, ItemRow, ParsedRow, RowSource } from './rows.js';
 import { badRow } from './rows.js';
 
@@ -27,6 +30,8 @@ export interface InteractionRowsOptions {
   /** Read at most this many data lines of the interactions file. @default no limit */
   readonly limit?: number;
   readonly progress?: ByteProgress;
+  /** Accepted times and values (the config's RECGATE_RATING_SCALE, RECGATE_MAX_CLOCK_SKEW_SECONDS). @default DEFAULT_FEEDBACK_BOUNDS */
+  readonly bounds?: FeedbackBounds;
 }
 
 export async function* interactionRows(
@@ -35,9 +40,12 @@ export async function* interactionRows(
 ): AsyncGenerator<ParsedRow<InteractionRow>> {
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
+  const bounds = options.bounds ?? DEFAULT_FEEDBACK_BOUNDS;
+  const now = Date.now();
   let read = 0;
   for await (const parsed of source.interactions(options.progress)) {
-    yield parsed;
+    const problem = parsed.ok ? feedbackProblem(bounds, parsed.row, now) : null;
+    yield problem === null ? parsed : badRow(parsed.ok ? parsed.source : parsed.bad, `${problem.reason} (${problem.code})`);
     read += 1;
     if (read >= limit) return;
   }

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { JOB_QUEUES, type JobPayloadInputs, type JobProgress, type JobQueueName } from './job-definitions.js';
 import { JobQueues } from './job-queues.js';
 import { JOB_STATES, type JobService, type JobState, type JobView, type ListJobsOptions } from './job-service.js';
-import { createRedisConnection, withRedis } from './redis-connection.js';
+import { createRedisConnection, withRedis } from '../redis/redis-connection.js';
 import { jobCancelChannel } from '../models/promotion-channel.js';
 import { listTrainSchedules, type ScheduleView } from './train-schedules.js';
 

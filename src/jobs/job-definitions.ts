@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EVAL_PROTOCOLS } from '../evaluation/offline/protocols.js';
 import { rgError } from '../errors.js';
+import { MAX_SEARCH_BUDGET_SECONDS } from '../config/search-budget.js';
 
 export const JOB_QUEUES = ['train', 'adapt', 'evaluate'] as const;
 export type JobQueueName = (typeof JOB_QUEUES)[number];
@@ -33,6 +34,22 @@ export const trainPayload = z
     force: z.boolean().default(false),
     /** Seed for the held-out split and training. @default 42 */
     seed: z.number().int().default(42),
+    /**
+     * Model search before training (docs/model-search.md): a budget in seconds, or false for
+     * none. @default RECGATE_TRAIN_SEARCH
+     */
+    search: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            budgetSeconds: z.number().int().min(1).max(MAX_SEARCH_BUDGET_SECONDS),
+            /** Stop after this many trials even if budget remains (the same count, the same result). @default unlimited */
+            maxTrials: z.number().int().min(1).max(10_000).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 

@@ -13,11 +13,11 @@ import type { ModelStore } from '../models/model-store.js';
 import { publishPromotion, subscribePromotions } from '../models/promotion-channel.js';
 import type { CatalogView } from '../strategies/contract.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
-import type { LiveModels } from '../serving/live-models.js';
+import type { LiveModels } from '../models/live-models.js';
 import { BullJobService } from './bull-job-service.js';
 import { EmbeddedJobRunner } from './embedded-job-runner.js';
 import { isFinished, jobUpdates, type JobService } from './job-service.js';
-import { createRedisConnection, redisOutageLog } from './redis-connection.js';
+import { createRedisConnection, redisOutageLog } from '../redis/redis-connection.js';
 import type { AdaptJobResult } from '../adaptation/adapt-user.js';
 
 export interface JobRuntime {
@@ -93,7 +93,9 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
       registry,
       store,
       signalPolicy: config.signalPolicy,
+      rewardWeights: config.metaPolicy.rewardWeights,
       promotionMetrics: config.promotionMetrics,
+      trainSearchSeconds: config.trainSearchSeconds,
       onPromoted: () => reloader.sync(),
       adapt: deps.adapt,
       adaptDebounceMs: config.adaptDebounceMs,

@@ -21,7 +21,9 @@ export async function openProcessorDeps(
     registry,
     store: new DbModelStore(db),
     signalPolicy: config.signalPolicy,
+    rewardWeights: config.metaPolicy.rewardWeights,
     promotionMetrics: config.promotionMetrics,
+    trainSearchSeconds: config.trainSearchSeconds,
     async close() {
       if (!options.db) await db.close();
     },

@@ -4,16 +4,18 @@
  * a model trains; a worker killed mid-training leaves a stalled job that another worker
  * retries, and nothing half-written (artifacts are stored only once training finished).
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { isRecgateError, rgError, type ErrorCode } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { jobCancelChannel, publishPromotion } from '../models/promotion-channel.js';
 import { runInChildProcess } from './forked-processor.js';
-import { JOB_QUEUES, parseJobPayload, type JobQueueName } from './job-definitions.js';
-import { createRedisConnection, requireRedisUrl } from './redis-connection.js';
-import { commitTrainJob, type FitOutcome, type TrainJobResult } from './processors/train-processor.js';
+import { JOB_QUEUES, type JobQueueName } from './job-definitions.js';
+import { startQueueWorker, type JobProcessors, type QueueWorker } from './job-processors.js';
+import type { EvaluateJobResult } from './processors/evaluate-processor.js';
+import { createRedisConnection, requireRedisUrl } from '../redis/redis-connection.js';
+import { commitTrainJob, type FitOutcome } from './processors/train-processor.js';
 import { openProcessorDeps } from './processor-deps.js';
 import { syncTrainSchedules } from './train-schedules.js';
 import { startWorkerAdaptation, type WorkerAdaptation } from '../adaptation/worker-adaptation.js';
@@ -45,7 +47,7 @@ export interface StartWorkersOptions {
 }
 
 export interface RunningWorkers {
-  readonly workers: ReadonlyMap<JobQueueName, Worker>;
+  readonly workers: ReadonlyMap<JobQueueName, QueueWorker<JobQueueName>>;
   close(): Promise<void>;
 }
 
@@ -78,37 +80,36 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     ? await startWorkerAdaptation({ config, redisUrl, db: deps.db, registry: deps.registry, log })
     : null;
 
-  const processor = (queue: JobQueueName) => async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
-    try {
-      const onProgress = (progress: { phase: string; percent: number }): void => {
-        job.updateProgress(progress).catch(() => {});
-      };
-      const run = { signal: signal ?? new AbortController().signal, onProgress };
-      if (queue === 'adapt') return await adaptation!.adapt(parseJobPayload('adapt', job.data).userId);
-      const payload = parseJobPayload(queue, job.data);
-      const childResult = await runInChildProcess<unknown>(queue, payload, { ...run, env });
-      if (queue !== 'train') return childResult;
-      const fit = childResult as FitOutcome;
-      const result: TrainJobResult = fit.kind === 'skipped' ? fit.result : await commitTrainJob(deps, fit.candidate, run);
-      log.info('train job done', { job: job.id, strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
+  const processors: JobProcessors = {
+    // Train and evaluate fit in a child process; the worker stores what the child fitted.
+    train: async (payload, run) => {
+      const fit = await runInChildProcess<FitOutcome>('train', payload, { ...run, env });
+      const result = fit.kind === 'skipped' ? fit.result : await commitTrainJob(deps, fit.candidate, run);
+      log.info('train job done', { job: run.jobId, strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
       if (result.outcome === 'promoted' && result.versionId) {
         await publishPromotion(publisher, config.queuePrefix, { strategy: result.strategy, versionId: result.versionId });
       }
       return result;
-    } catch (error) {
-      throw toJobError(error);
-    }
+    },
+    evaluate: (payload, run) => runInChildProcess<EvaluateJobResult>('evaluate', payload, { ...run, env }),
+    adapt: async (payload) => {
+      if (!adaptation) throw rgError('RG_ERR_CONFIG', { reason: 'this worker does not run the adapt queue' });
+      return adaptation.adapt(payload.userId);
+    },
   };
 
-  const workers = new Map<JobQueueName, Worker>();
+  const workerOptions = {
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    toJobError,
+  };
+  const start = <Q extends JobQueueName>(queue: Q): QueueWorker<Q> => startQueueWorker(queue, processors[queue], workerOptions);
+  const workers = new Map<JobQueueName, QueueWorker<JobQueueName>>();
   for (const queue of queues) {
-    const worker = new Worker(queue, processor(queue), {
-      connection,
-      prefix: config.queuePrefix,
-      concurrency: options.concurrency ?? 1,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-    });
+    const worker = start(queue);
     worker.on('error', (error) => log.warn('worker error', { queue, error: error.message }));
     worker.on('failed', (job, error) => log.warn('job failed', { queue, job: job?.id, attempt: job?.attemptsMade, error: error.message }));
     workers.set(queue, worker);

@@ -8,6 +8,9 @@ import { evaluateStrategies } from '../evaluation/offline/index.js';
 import type { CatalogItem, InteractionRecord, Logger } from '../strategies/contract.js';
 import type { RegisteredStrategy } from '../strategies/registry.js';
 
+/** The split promotion compares versions on (model search never looks at its test side). */
+export const HELD_OUT_PROTOCOL = 'temporal' as const;
+
 export interface HeldOutOptions {
   readonly seed: number;
   readonly signal?: AbortSignal;
@@ -28,7 +31,7 @@ export async function evaluateHeldOut(
       strategies: [{ definition: entry.definition, params: entry.params }],
       interactions,
       items,
-      protocol: 'temporal',
+      protocol: HELD_OUT_PROTOCOL,
       k: 10,
       seed: options.seed,
       signal: options.signal,

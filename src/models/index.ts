@@ -6,3 +6,4 @@ export * from './promotion-rule.js';
 export * from './held-out-evaluation.js';
 export * from './promotion-channel.js';
 export * from './model-reloader.js';
+export * from './canonical-json.js';

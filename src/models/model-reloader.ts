@@ -9,7 +9,7 @@ import { decodeArtifact } from '../strategies/artifact-codec.js';
 import type { CatalogView, Logger } from '../strategies/contract.js';
 import { parseStrategyParams } from '../strategies/params.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
-import type { LiveModels } from '../serving/live-models.js';
+import type { LiveModels } from './live-models.js';
 import type { ModelStore } from './model-store.js';
 import type { ModelVersion } from './model-version.js';
 import type { PromotionMessage } from './promotion-channel.js';

@@ -2,11 +2,9 @@
  * The context a meta-policy decision is made in: a few categorical features computed per
  * request from what serving already knows. Values are short strings, so the same map is
  * logged with the impression (`Impression.features`) and re-encoded when its reward arrives.
+ * The feature names are declared with the configuration (src/config/meta-policy-config.ts).
  */
 
-/** Built-in feature names; `context.<field>` features read the request's context argument. */
-export const CONTEXT_FEATURES = ['interactions', 'recency', 'new-user', 'surface', 'hour'] as const;
-export type ContextFeatureName = (typeof CONTEXT_FEATURES)[number];
 
 /** Feature name -> categorical value. */
 export type ContextFeatures = Readonly<Record<string, string>>;

@@ -7,7 +7,7 @@ export * from './in-process-statistics.js';
 export * from './lin-ucb.js';
 export * from './meta-policy.js';
 export * from './meta-policy-runtime.js';
-export * from './policy-config.js';
+export * from '../config/meta-policy-config.js';
 export * from './policy-decision.js';
 export * from './policy-snapshots.js';
 export * from './redis-statistics.js';

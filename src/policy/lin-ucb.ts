@@ -54,6 +54,18 @@ export class LinUcbArm {
     return Math.sqrt(Math.max(s, 0));
   }
 
+  /**
+   * How many pulls' worth of evidence the arm has about this context: with the ridge prior
+   * A = I, x' A^-1 x is |x|^2 before any pull and 1 / (1/|x|^2 + n) after n pulls of exactly
+   * this x, so n = 1 / (x' A^-1 x) - 1 / |x|^2. Pulls of similar contexts (sharing features)
+   * count in part.
+   */
+  evidence(indices: readonly number[]): number {
+    if (indices.length === 0) return 0;
+    const width = this.width(indices);
+    return width > 0 ? Math.max(0, 1 / (width * width) - 1 / indices.length) : Infinity;
+  }
+
   score(indices: readonly number[], alpha: number): number {
     return this.mean(indices) + alpha * this.width(indices);
   }

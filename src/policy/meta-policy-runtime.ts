@@ -7,7 +7,7 @@ import type { Database } from '../db/index.js';
 import type { Logger } from '../strategies/contract.js';
 import { InProcessStatistics } from './in-process-statistics.js';
 import { MetaPolicy } from './meta-policy.js';
-import type { MetaPolicyConfig } from './policy-config.js';
+import type { MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { latestSnapshot, saveSnapshot } from './policy-snapshots.js';
 import { RedisStatistics } from './redis-statistics.js';
 import { RewardAttribution } from './reward-attribution.js';

@@ -3,8 +3,8 @@
  * meta-policy as a target policy over recgate's impression log. Its probabilities for a
  * logged round are the ones `MetaPolicy.probabilities` (LinUCB scores, floored softmax) gives
  * for the round's logged context features, with the arm statistics of the newest
- * `PolicySnapshot` (or fresh ones when there is none) and the overridden floor, temperature
- * and alpha. The arms are the strategies the log shows.
+ * `PolicySnapshot` (or fresh ones when there is none) and the overridden floor, temperature,
+ * alpha and prior pulls. The arms are the strategies the log shows.
  *
  * The statistics are one snapshot, while the logging policy learned as it went: the target
  * reproduces the logged propensities exactly only for rounds decided with those statistics.
@@ -17,7 +17,7 @@ import type { TargetPolicy } from '../evaluation/off-policy/target-policy.js';
 import type { ContextFeatures } from './context-features.js';
 import { InProcessStatistics } from './in-process-statistics.js';
 import { MetaPolicy } from './meta-policy.js';
-import { META_POLICY_ENV, type MetaPolicyConfig } from './policy-config.js';
+import { META_POLICY_ENV, type MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { latestSnapshot } from './policy-snapshots.js';
 import type { PolicyStatistics } from './statistics-store.js';
 
@@ -26,6 +26,7 @@ const SETTINGS = {
   floor: META_POLICY_ENV.RECGATE_META_POLICY_FLOOR,
   temperature: META_POLICY_ENV.RECGATE_META_POLICY_TEMPERATURE,
   alpha: META_POLICY_ENV.RECGATE_META_POLICY_ALPHA,
+  priorPulls: META_POLICY_ENV.RECGATE_META_POLICY_PRIOR_PULLS,
 } as const;
 type SettingKey = keyof typeof SETTINGS;
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -98,7 +99,7 @@ export async function metaPolicyTarget(
   return {
     spec,
     description:
-      `meta-policy with floor ${floor} (${floorFrom}), temperature ${policy.config.temperature}, alpha ${policy.config.alpha} ` +
+      `meta-policy with floor ${floor} (${floorFrom}), temperature ${policy.config.temperature}, alpha ${policy.config.alpha}, prior pulls ${policy.config.priorPulls} ` +
       `over the ${arms.length} strategies in the log, from ${source}`,
     notes: [
       `statistics: ${source}; the logging policy learned during the log, so rounds decided with other statistics are re-scored with these`,

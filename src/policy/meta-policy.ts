@@ -9,8 +9,9 @@ import { armProbabilities } from './arm-distribution.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { computeContextFeatures, type ContextFeatures, type DecisionContext } from './context-features.js';
 import { FeatureLayout, fnv1a } from './feature-encoding.js';
+import { shrinkTowardPooledMean } from './evidence-shrinkage.js';
 import { LinUcbArm } from './lin-ucb.js';
-import type { MetaPolicyConfig } from './policy-config.js';
+import type { MetaPolicyConfig } from '../config/meta-policy-config.js';
 import { PolicyDecision } from './policy-decision.js';
 import { SegmentProbabilities, segmentOf } from './policy-segments.js';
 import type { StatisticsStore } from './statistics-store.js';
@@ -59,10 +60,20 @@ export class MetaPolicy {
     return model;
   }
 
-  /** LinUCB score per arm for these features. */
+  /**
+   * LinUCB score per arm for these features, its mean shrunk toward the arms' pooled mean by
+   * the prior (`priorPulls`, evidence-shrinkage.ts).
+   */
   scores(features: ContextFeatures, arms: readonly string[]): Map<string, number> {
     const x = this.layout.encode(features);
-    return new Map([...arms].sort().map((arm) => [arm, this.#model(arm).score(x, this.config.alpha)]));
+    const sorted = [...arms].sort();
+    const models = sorted.map((arm) => this.#model(arm));
+    const means = shrinkTowardPooledMean(
+      models.map((model) => model.mean(x)),
+      models.map((model) => model.evidence(x)),
+      this.config.priorPulls,
+    );
+    return new Map(sorted.map((arm, i) => [arm, means[i]! + this.config.alpha * models[i]!.width(x)]));
   }
 
   /**

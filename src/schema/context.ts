@@ -1,5 +1,5 @@
 import type { ApiKeyInfo } from '../auth/api-keys.js';
-import type { GatewayServices } from '../serving/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 
 /** What every resolver sees: the caller's verified key (if any) and the gateway's services. */
 export interface GraphQLContext {

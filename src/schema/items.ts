@@ -1,7 +1,7 @@
 /** Catalogue items: the `Item` type, `item`, `items` (cursor connection) and `upsertItems`. */
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { CatalogItem } from '../strategies/contract.js';
-import { toCatalogItem } from '../db/item-mapping.js';
+import type { StoredItem } from '../db/index.js';
 import { MAX_LIMIT } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { z } from 'zod';
@@ -30,7 +30,7 @@ const ItemFilter = builder.inputType('ItemFilter', {
   fields: (t) => ({
     categories: t.stringList({ required: false, description: 'Items in at least one of these categories.' }),
     active: t.boolean({ required: false, description: 'Only active (true) or inactive (false) items.' }),
-    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title.' }),
+    titleContains: t.string({ required: false, description: 'Case-sensitive substring of the title, taken literally (% and _ are not wildcards).' }),
   }),
 });
 
@@ -62,13 +62,7 @@ builder.queryField('item', (t) =>
     nullable: true,
     description: 'One item by its external id, or null.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const row = await ctx.services.db.prisma.item.findUnique({
-        where: { externalId: String(args.id) },
-        include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-      });
-      return row ? { ...toCatalogItem(row), updatedAt: row.updatedAt } : null;
-    },
+    resolve: (_root, args, ctx) => ctx.services.catalog.item(String(args.id)),
   }),
 );
 
@@ -81,22 +75,11 @@ builder.queryField('items', (t) =>
       const filter = parseInput(itemFilterSchema, args.filter, 'filter');
       parseInput(pageSize, args.first, 'first');
       parseInput(pageSize, args.last, 'last');
-      const where = {
-        ...(filter?.categories?.length ? { categories: { some: { name: { in: filter.categories } } } } : {}),
-        ...(filter?.active !== undefined && filter?.active !== null ? { active: filter.active } : {}),
-        ...(filter?.titleContains ? { title: { contains: filter.titleContains } } : {}),
-      };
       return resolveCursorConnection(
-        { args, toCursor: (item: ItemShape & { dbId: number }) => String(item.dbId), maxSize: MAX_LIMIT, defaultSize: 20 },
-        async ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+        { args, toCursor: (item: StoredItem) => String(item.dbId), maxSize: MAX_LIMIT, defaultSize: 20 },
+        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
           const cursor = (c: string | undefined) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : undefined);
-          const rows = await ctx.services.db.prisma.item.findMany({
-            where: { ...where, id: { lt: cursor(before), gt: cursor(after) } },
-            orderBy: { id: inverted ? 'desc' : 'asc' },
-            take: limit,
-            include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } },
-          });
-          return rows.map((row) => ({ ...toCatalogItem(row), updatedAt: row.updatedAt, dbId: row.id }));
+          return ctx.services.catalog.items({ ...filter, before: cursor(before), after: cursor(after), limit, inverted });
         },
       );
     },

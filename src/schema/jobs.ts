@@ -5,6 +5,7 @@
 import { allows } from '../auth/scopes.js';
 import { rgError } from '../errors.js';
 import { parseStrategyParams } from '../strategies/params.js';
+import { searchSpaceOf } from '../strategies/search-space.js';
 import { JOB_QUEUES } from '../jobs/job-definitions.js';
 import { JOB_STATES, jobUpdates, type JobView } from '../jobs/job-service.js';
 import type { ScheduleView } from '../jobs/train-schedules.js';
@@ -51,15 +52,23 @@ builder.mutationField('trainStrategy', (t) =>
       name: t.arg.string({ required: true }),
       params: t.arg({ type: 'JSON', required: false, description: 'Params for this run; absent: the configured ones.' }),
       force: t.arg.boolean({ required: false, description: 'Train even if the data is unchanged. @default false' }),
+      searchBudgetSeconds: t.arg.int({
+        required: false,
+        description:
+          'Search the params first (model search, docs/model-search.md) for at most this many seconds; 0 = no search. @default RECGATE_TRAIN_SEARCH',
+      }),
     },
     resolve: (_root, args, ctx) => {
-      // An unknown name or bad params fail here, at the edge, not later in a worker.
+      // An unknown name, bad params or a strategy that cannot be searched fail here, at the edge, not later in a worker.
       const entry = ctx.services.registry.get(args.name);
       if (args.params !== null && args.params !== undefined) parseStrategyParams(entry.definition, args.params);
+      const budget = args.searchBudgetSeconds;
+      if (budget !== null && budget !== undefined && budget > 0) searchSpaceOf(entry.definition);
       return ctx.services.jobs.enqueue('train', {
         strategy: args.name,
         ...(args.params !== null && args.params !== undefined ? { params: args.params as Record<string, unknown> } : {}),
         force: args.force ?? false,
+        ...(budget === null || budget === undefined ? {} : { search: budget === 0 ? false : { budgetSeconds: budget } }),
       });
     },
   }),

@@ -6,7 +6,7 @@ import type { BreakerState } from '../policy/circuit-breaker.js';
 import { policySegments } from '../policy/policy-segments.js';
 import { meanRewardOf, pullsOf, EMPTY_ARM } from '../policy/sufficient-statistics.js';
 import { parseInput } from '../serving/validation.js';
-import type { GatewayServices } from '../serving/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import { builder } from './builder.js';
 
 interface ArmShape {
@@ -105,6 +105,10 @@ const MetaPolicyRef = builder.objectRef<MetaPolicyShape>('MetaPolicy').implement
     configuredFloor: t.float({ resolve: (m) => m.runtime.policy.config.floor }),
     temperature: t.float({ resolve: (m) => m.runtime.policy.config.temperature }),
     alpha: t.float({ resolve: (m) => m.runtime.policy.config.alpha }),
+    priorPulls: t.float({
+      description: 'Pseudo-pulls at the pooled mean each arm starts with (RECGATE_META_POLICY_PRIOR_PULLS).',
+      resolve: (m) => m.runtime.policy.config.priorPulls,
+    }),
     features: t.stringList({ resolve: (m) => [...m.runtime.policy.config.features] }),
     statistics: t.string({ description: '"in-process" or "redis".', resolve: (m) => m.runtime.policy.statistics.kind }),
     arms: t.field({ type: [ArmRef], resolve: (m) => [...m.arms] }),

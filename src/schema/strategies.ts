@@ -1,6 +1,6 @@
 /** The `strategies` query: what is registered and what each serves. */
 import type { RegisteredStrategy } from '../strategies/registry.js';
-import type { LiveModel } from '../serving/live-models.js';
+import type { LiveModel } from '../models/live-models.js';
 import { builder } from './builder.js';
 
 interface StrategyShape {

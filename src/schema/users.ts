@@ -2,30 +2,15 @@
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
 import { FeedbackTypeEnum } from './feedback-type.js';
-import { toCatalogItem } from '../db/item-mapping.js';
+import type { StoredInteraction, StoredUser } from '../db/index.js';
 import { MAX_LIMIT } from '../serving/input-schemas.js';
-import type { FeedbackType } from '../interactions/feedback-type.js';
 
-interface UserShape {
-  readonly id: string;
-  readonly dbId: number | null;
-  readonly attributes: unknown;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-const InteractionRef = builder.objectRef<{
-  type: FeedbackType;
-  value: number | null;
-  occurredAt: Date;
-  impressionId: string | null;
-  item: Parameters<typeof toCatalogItem>[0];
-}>('Interaction');
+const InteractionRef = builder.objectRef<StoredInteraction>('Interaction');
 
 InteractionRef.implement({
   description: 'Something a user did with an item.',
   fields: (t) => ({
-    item: t.field({ type: ItemRef, resolve: (i) => toCatalogItem(i.item) }),
+    item: t.field({ type: ItemRef, resolve: (i) => i.item }),
     type: t.field({ type: FeedbackTypeEnum, resolve: (i) => i.type }),
     value: t.exposeFloat('value', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
@@ -33,30 +18,20 @@ InteractionRef.implement({
   }),
 });
 
-const UserRef = builder.objectRef<UserShape>('User').implement({
+const UserRef = builder.objectRef<StoredUser>('User').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     attributes: t.field({ type: 'JSON', resolve: (u) => u.attributes }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     interactionCount: t.int({
-      resolve: (u, _args, ctx) => (u.dbId === null ? 0 : ctx.services.db.prisma.interaction.count({ where: { userId: u.dbId } })),
+      resolve: (u, _args, ctx) => ctx.services.catalog.interactionCount(u),
     }),
     recentInteractions: t.field({
       type: [InteractionRef],
       description: `The user's latest interactions, newest first (at most ${MAX_LIMIT}).`,
       args: { limit: t.arg.int({ defaultValue: 20 }) },
-      resolve: async (u, args, ctx) => {
-        if (u.dbId === null) return [];
-        const take = Math.max(1, Math.min(MAX_LIMIT, args.limit ?? 20));
-        const rows = await ctx.services.db.prisma.interaction.findMany({
-          where: { userId: u.dbId },
-          orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-          take,
-          include: { item: { include: { categories: { select: { name: true }, orderBy: { name: 'asc' } } } } },
-        });
-        return rows.map((r) => ({ type: r.type as FeedbackType, value: r.value, occurredAt: r.occurredAt, impressionId: r.impressionId, item: r.item }));
-      },
+      resolve: (u, args, ctx) => ctx.services.catalog.recentInteractions(u, Math.max(1, Math.min(MAX_LIMIT, args.limit ?? 20))),
     }),
   }),
 });
@@ -83,10 +58,7 @@ builder.queryField('user', (t) =>
     type: UserRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const row = await ctx.services.db.prisma.user.findUnique({ where: { externalId: String(args.id) } });
-      return row ? { id: row.externalId, dbId: row.id, attributes: row.attributes, createdAt: row.createdAt, updatedAt: row.updatedAt } : null;
-    },
+    resolve: (_root, args, ctx) => ctx.services.catalog.user(String(args.id)),
   }),
 );
 
@@ -95,11 +67,7 @@ builder.mutationField('upsertUser', (t) =>
     type: UserRef,
     description: "Creates a user or replaces the user's attributes.",
     args: { user: t.arg({ type: UserInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const u = await ctx.services.catalog.upsertUser(args.user);
-      const row = await ctx.services.db.prisma.user.findUnique({ where: { externalId: u.id }, select: { id: true } });
-      return { ...u, dbId: row?.id ?? null };
-    },
+    resolve: (_root, args, ctx) => ctx.services.catalog.upsertUser(args.user),
   }),
 );
 

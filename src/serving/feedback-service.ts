@@ -8,11 +8,12 @@
 import { rgError } from '../errors.js';
 import type { Database } from '../db/index.js';
 import { signalWeight, type SignalPolicy } from '../interactions/signal-policy.js';
+import { DEFAULT_FEEDBACK_BOUNDS, feedbackProblem, type FeedbackBounds } from '../interactions/feedback-bounds.js';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 import { feedbackBatchInput, feedbackInput, type FeedbackInput } from './input-schemas.js';
 import { parseInput } from './validation.js';
 import type { ImpressionLog } from './impression-log.js';
-import type { LiveModels } from './live-models.js';
+import type { LiveModels } from '../models/live-models.js';
 import type { RewardAttribution } from '../policy/reward-attribution.js';
 import type { Logger } from '../strategies/contract.js';
 import type { AdaptRequests } from '../adaptation/adapt-requests.js';
@@ -56,6 +57,8 @@ export class FeedbackService {
       readonly impressions: ImpressionLog;
       readonly models: LiveModels;
       readonly signalPolicy: SignalPolicy;
+      /** Accepted times and values (RECGATE_RATING_SCALE, RECGATE_MAX_CLOCK_SKEW_SECONDS). @default DEFAULT_FEEDBACK_BOUNDS */
+      readonly bounds?: FeedbackBounds;
       /** Feedback naming an impression rewards the meta-policy at once. */
       readonly rewards?: RewardAttribution | null;
       /** Stored feedback asks for an adapt job for its user. */
@@ -76,6 +79,7 @@ export class FeedbackService {
   }
 
   async #recordAll(inputs: readonly FeedbackInput[], pathOf: (index: number) => string): Promise<StoredFeedback[]> {
+    this.#checkBounds(inputs, pathOf);
     try {
       return await this.#tryRecordAll(inputs, pathOf);
     } catch (error) {
@@ -138,6 +142,19 @@ export class FeedbackService {
       await rewards.onFeedback(created).catch((error: unknown) => this.deps.log?.warn('reward attribution failed', { error: String(error) }));
     }
     return answers;
+  }
+
+  /** Times and values within bounds, for every input before anything is read or written. */
+  #checkBounds(inputs: readonly FeedbackInput[], pathOf: (index: number) => string): void {
+    const bounds = this.deps.bounds ?? DEFAULT_FEEDBACK_BOUNDS;
+    const now = Date.now();
+    inputs.forEach((input, index) => {
+      const facts = { type: input.type, value: input.value ?? null, occurredAt: input.occurredAt?.getTime() ?? now };
+      const problem = feedbackProblem(bounds, facts, now);
+      if (problem === null) return;
+      const field = problem.code === 'RG_ERR_FEEDBACK_TIME' ? 'occurredAt' : 'value';
+      throw rgError(problem.code, { path: `${pathOf(index)}.${field}`, type: input.type.toUpperCase(), reason: problem.reason });
+    });
   }
 
   /** Items and impressions must exist; impressions must belong to the user. */

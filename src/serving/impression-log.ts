@@ -3,7 +3,7 @@
  * per request. Nothing is dropped: a failed batch is retried, shutdown flushes, and feedback
  * that names an impression still in the buffer waits for it to be written (`ensureWritten`).
  */
-import type { ServingStore } from './serving-store.js';
+import type { ServingStore } from '../db/serving-store.js';
 import type { Logger } from '../strategies/contract.js';
 
 export interface SlateEntry {

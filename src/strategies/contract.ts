@@ -14,7 +14,8 @@ import type { FeedbackType } from '../interactions/feedback-type.js';
 
 /**
  * The contract version this recgate implements. Plugins declare a semver range of it.
- * 1.2.0 added the optional `similar` hook; a plugin written for 1.0 or 1.1 loads unchanged.
+ * 1.2.0 added optional parts only (the impression reader in training, `searchSpace`,
+ * `similar`); a plugin written for 1.0 or 1.1 loads unchanged.
  */
 export const STRATEGY_CONTRACT_VERSION = '1.2.0';
 
@@ -60,6 +61,39 @@ export interface ScanOptions {
 /** Read-only access to interactions, oldest first. Implemented by the host. */
 export interface InteractionReader {
   scan(options?: ScanOptions): AsyncIterable<readonly InteractionRecord[]>;
+  count(options?: ScanOptions): Promise<number>;
+}
+
+/** One item of a logged slate and what the user did about it. */
+export interface ImpressionItem {
+  readonly itemId: string;
+  /** 0-based position in the slate. */
+  readonly position: number;
+  /**
+   * The feedback attributed to this item of this slate, weighted by the host's reward weights
+   * (`RECGATE_REWARD_WEIGHTS`, summed over that feedback); 0 when it was shown and ignored.
+   */
+  readonly reward: number;
+}
+
+/** A slate recgate served and logged (the impression log), as strategies see it. */
+export interface ImpressionRecord {
+  readonly id: string;
+  readonly userId: string;
+  /** Milliseconds since the Unix epoch. */
+  readonly shownAt: number;
+  /** The strategy that produced the slate. */
+  readonly strategy: string;
+  readonly surface: string;
+  /** In slate order. */
+  readonly items: readonly ImpressionItem[];
+  /** Probability with which the serving policy chose the strategy that produced this slate. */
+  readonly propensity: number;
+}
+
+/** Read-only access to the impression log, oldest first. Implemented by the host. @since 1.2.0 */
+export interface ImpressionReader {
+  scan(options?: ScanOptions): AsyncIterable<readonly ImpressionRecord[]>;
   count(options?: ScanOptions): Promise<number>;
 }
 
@@ -112,6 +146,11 @@ export interface TrainContext<P> {
   readonly signal: AbortSignal;
   readonly interactions: InteractionReader;
   readonly catalog: CatalogReader;
+  /**
+   * The slates recgate served and what users did with them, when the host keeps an impression
+   * log (absent in hosts and tools without one: treat as empty). @since 1.2.0
+   */
+  readonly impressions?: ImpressionReader;
   readonly clock: Clock;
   readonly log: Logger;
   progress(update: TrainProgress): void;
@@ -244,7 +283,22 @@ export interface StrategyDefinition<P = unknown, M = unknown> {
    * @default true when the strategy defines `adapt`, false otherwise
    */
   adapts(params: P): boolean;
+  /**
+   * Params worth searching and their ranges, for model search in training (`train --search`,
+   * docs/model-search.md). Each key must be a param of `params`; the others keep their
+   * configured values. Since contract 1.2.0. @default none: the strategy is not searchable
+   */
+  readonly searchSpace?: SearchSpace;
 }
+
+/** One searched param: an integer or real range (sampled log-uniformly when `log`), or a choice. */
+export type SearchDimension =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly log?: boolean }
+  | { readonly kind: 'float'; readonly min: number; readonly max: number; readonly log?: boolean }
+  | { readonly kind: 'choice'; readonly values: readonly (number | string | boolean)[] };
+
+/** Param name -> its searched range. */
+export type SearchSpace = Readonly<Record<string, SearchDimension>>;
 
 export type StrategyInput<P, M> = Omit<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'> &
   Partial<Pick<StrategyDefinition<P, M>, 'observe' | 'adapt' | 'dispose' | 'description' | 'adapts'>>;

@@ -6,6 +6,7 @@
 import { rgError } from '../errors.js';
 import type { StrategyDefinition } from './contract.js';
 import { parseStrategyParams } from './params.js';
+import { validateSearchSpace } from './search-space.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds strategies of every param/model type
 export type AnyStrategy = StrategyDefinition<any, any>;
@@ -38,6 +39,7 @@ export class StrategyRegistry {
       });
     }
     const params = Object.freeze(parseStrategyParams(definition, options.params ?? {}));
+    validateSearchSpace(definition);
     const entry = Object.freeze({ definition, params, source });
     this.#entries.set(definition.name, entry);
     return entry;

@@ -16,7 +16,7 @@ import { startWorkers, type RunningWorkers } from '../../src/jobs/worker.js';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { adaptedStateKey } from '../../src/adaptation/redis-adapted-state-store.js';
-import { createRedisConnection } from '../../src/jobs/redis-connection.js';
+import { createRedisConnection } from '../../src/redis/redis-connection.js';
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../support/test-gateway.js';
 import { describeWithRedis } from '../support/test-redis.js';
 import { REDIS_URL, seedMovieTweetings, uniquePrefix } from '../jobs/fixtures.js';

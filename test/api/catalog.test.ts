@@ -80,6 +80,41 @@ describe.each(TEST_PROVIDERS)('catalogue on %s', (provider) => {
     expect(again.data!.deleteUser.deleted).toBe(false);
   });
 
+  it('takes titleContains literally: % and _ are not wildcards, case and backslashes count', async () => {
+    const titles = ['100% cotton', 'snake_case name', 'Plain', 'back\\slash', 'plain'];
+    const up = await t.gql(UPSERT, { items: titles.map((title, i) => ({ id: `title-${i}`, title, categories: ['Titles'] })) });
+    expect(up.errors).toBeUndefined();
+    const search = async (text: string, first = 10) => {
+      const r = await t.gql(PAGE.replace('node { id categories }', 'node { id title }'), {
+        first,
+        filter: { categories: ['Titles'], titleContains: text },
+      });
+      expect(r.errors).toBeUndefined();
+      return r.data!.items.edges.map((e: any) => e.node.title);
+    };
+    expect(await search('%_')).toEqual([]);
+    expect(await search('%')).toEqual(['100% cotton']);
+    expect(await search('_')).toEqual(['snake_case name']);
+    expect(await search('e_c')).toEqual(['snake_case name']);
+    expect(await search('0% c')).toEqual(['100% cotton']);
+    expect(await search('\\')).toEqual(['back\\slash']);
+    expect(await search('Plain')).toEqual(['Plain']);
+    expect(await search('lain')).toEqual(['Plain', 'plain']);
+    expect(await search('lain', 1)).toEqual(['Plain']);
+  });
+
+  it('pages through a title search past rows the database over-selects', async () => {
+    // 120 "page x" titles, then one "PAGE" title, against a "PAGE" search: on SQLite, LIKE
+    // ignores case, so the first database batch (100 rows) holds only non-matches.
+    const items = Array.from({ length: 120 }, (_, i) => ({ id: `page-${i}`, title: `page ${i}`, categories: ['Paging'] }));
+    items.push({ id: 'page-upper', title: 'PAGE upper', categories: ['Paging'] });
+    // Small calls: each is one transaction, and a busy PostgreSQL must finish it in time.
+    for (let i = 0; i < items.length; i += 25) expect((await t.gql(UPSERT, { items: items.slice(i, i + 25) })).errors).toBeUndefined();
+    const r = await t.gql(PAGE, { first: 1, filter: { titleContains: 'PAGE' } });
+    expect(r.data!.items.edges.map((e: any) => e.node.id)).toEqual(['page-upper']);
+    expect(r.data!.items.pageInfo.hasNextPage).toBe(false);
+  }, 30_000);
+
   it('lists the registered strategies', async () => {
     const r = await t.gql('{ strategies { name version source status modelVersion params } }');
     expect(r.data!.strategies).toContainEqual(

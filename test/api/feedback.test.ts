@@ -1,9 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { TEST_PROVIDERS } from '../support/test-database.js';
 import { createTestGateway, errorCode, type TestGateway } from '../support/test-gateway.js';
 
 const RECORD = `mutation($input: FeedbackInput!) { recordFeedback(input: $input) { id userId itemId type value occurredAt impressionId idempotencyKey } }`;
 const BATCH = `mutation($inputs: [FeedbackInput!]!) { recordFeedbackBatch(inputs: $inputs) { id itemId idempotencyKey } }`;
+
+describe('feedback bounds configuration', () => {
+  it('reads RECGATE_RATING_SCALE and RECGATE_MAX_CLOCK_SKEW_SECONDS, and refuses bad values', () => {
+    expect(loadConfig({}).feedbackBounds).toEqual({ ratingScale: { min: 0, max: 10 }, maxClockSkewSeconds: 300 });
+    expect(loadConfig({ RECGATE_RATING_SCALE: '0.5..5', RECGATE_MAX_CLOCK_SKEW_SECONDS: '30' }).feedbackBounds).toEqual({
+      ratingScale: { min: 0.5, max: 5 },
+      maxClockSkewSeconds: 30,
+    });
+    for (const bad of ['5..1', '1-5', '3..3', '']) {
+      expect(() => loadConfig({ RECGATE_RATING_SCALE: bad })).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG', message: expect.stringContaining('RECGATE_RATING_SCALE') }));
+    }
+    expect(() => loadConfig({ RECGATE_MAX_CLOCK_SKEW_SECONDS: '-1' })).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG' }));
+  });
+
+  it('applies a configured scale to the API', async () => {
+    const t = await createTestGateway('sqlite', { RECGATE_RATING_SCALE: '1..5' });
+    try {
+      await t.gql('mutation { upsertItems(items: [{ id: "s1", title: "S" }]) { id } }');
+      const r = await t.gql(RECORD, { input: { userId: 'u', itemId: 's1', type: 'RATING', value: 8 } }, t.clientKey);
+      expect(errorCode(r)).toBe('RG_ERR_FEEDBACK_VALUE');
+      expect(r.errors![0]!.message).toContain('outside the rating scale 1..5');
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
   let t: TestGateway;
@@ -88,6 +115,88 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
     expect(big.errors![0]!.message).toContain('at most 1000');
     expect(errorCode(await t.gql(BATCH, { inputs: [] }, t.clientKey))).toBe('RG_ERR_INVALID_INPUT');
     expect(await count()).toBe(before);
+  });
+
+  describe('bounds on time and value', () => {
+    const SLATE = '{ recommendations(userId: "newcomer", limit: 2) { items { item { id } score } } }';
+    const future = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+
+    it('refuses feedback from the future, so one click cannot make an item the only popular one', async () => {
+      await t.gql(RECORD, { input: { userId: 'pop', itemId: 'i1', type: 'CLICK' } }, t.clientKey);
+      await t.gql(RECORD, { input: { userId: 'pop', itemId: 'i2', type: 'CLICK' } }, t.clientKey);
+      const before = await t.gql(SLATE, {}, t.clientKey);
+      const stored = await count();
+      const r = await t.gql(RECORD, { input: { userId: 'clock', itemId: 'i2', type: 'CLICK', occurredAt: '2999-01-01T00:00:00Z' } }, t.clientKey);
+      expect(errorCode(r)).toBe('RG_ERR_FEEDBACK_TIME');
+      expect(r.errors![0]!.message).toMatch(/input\.occurredAt: 2999-01-01T00:00:00\.000Z is \d+ s in the future; at most 300 s/);
+      expect(await count()).toBe(stored);
+      const after = await t.gql(SLATE, {}, t.clientKey);
+      expect(after.data).toEqual(before.data);
+      const scores = after.data!.recommendations.items.map((i: any) => i.score);
+      expect(scores).toHaveLength(2);
+      expect(Math.min(...scores)).toBeGreaterThan(0);
+    });
+
+    it('allows a little clock skew, not more, and nothing before 1970', async () => {
+      const stored = await count();
+      const skewed = await t.gql(RECORD, { input: { userId: 'clock', itemId: 'i1', type: 'VIEW', occurredAt: future(60) } }, t.clientKey);
+      expect(skewed.errors).toBeUndefined();
+      expect(errorCode(await t.gql(RECORD, { input: { userId: 'clock', itemId: 'i1', type: 'VIEW', occurredAt: future(600) } }, t.clientKey))).toBe(
+        'RG_ERR_FEEDBACK_TIME',
+      );
+      const ancient = await t.gql(RECORD, { input: { userId: 'clock', itemId: 'i1', type: 'VIEW', occurredAt: '1969-07-20T20:17:00Z' } }, t.clientKey);
+      expect(errorCode(ancient)).toBe('RG_ERR_FEEDBACK_TIME');
+      expect(ancient.errors![0]!.message).toContain('before 1970');
+      expect(await count()).toBe(stored + 1);
+    });
+
+    it.each([
+      [{ type: 'RATING', value: 11 }, 'rating 11 is outside the rating scale 0..10'],
+      [{ type: 'RATING', value: -0.5 }, 'rating -0.5 is outside the rating scale 0..10'],
+      [{ type: 'RATING' }, 'a rating needs a value between 0 and 10'],
+      [{ type: 'PURCHASE', value: -2 }, 'purchase quantity -2 is not positive'],
+      [{ type: 'PURCHASE', value: 0 }, 'purchase quantity 0 is not positive'],
+    ])('refuses %o with RG_ERR_FEEDBACK_VALUE, storing nothing', async (feedback, reason) => {
+      const stored = await count();
+      const r = await t.gql(RECORD, { input: { userId: 'values', itemId: 'i1', ...feedback } }, t.clientKey);
+      expect(errorCode(r)).toBe('RG_ERR_FEEDBACK_VALUE');
+      expect(r.errors![0]!.message).toContain(`Invalid ${feedback.type} value at input.value: ${reason}`);
+      expect(await count()).toBe(stored);
+    });
+
+    it('accepts ratings on the scale and purchases with or without a quantity', async () => {
+      for (const input of [
+        { type: 'RATING', value: 0 },
+        { type: 'RATING', value: 10 },
+        { type: 'PURCHASE', value: 3 },
+        { type: 'PURCHASE' },
+      ]) {
+        const r = await t.gql(RECORD, { input: { userId: 'values', itemId: 'i2', ...input } }, t.clientKey);
+        expect(r.errors).toBeUndefined();
+      }
+    });
+
+    it('refuses a whole batch when one entry is out of bounds, naming it', async () => {
+      const stored = await count();
+      const r = await t.gql(BATCH, {
+        inputs: [
+          { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
+          { userId: 'batch-bounds', itemId: 'i2', type: 'RATING', value: 42 },
+        ],
+      }, t.clientKey);
+      expect(errorCode(r)).toBe('RG_ERR_FEEDBACK_VALUE');
+      expect(r.errors![0]!.message).toContain('inputs.1.value');
+      const late = await t.gql(BATCH, {
+        inputs: [
+          { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
+          { userId: 'batch-bounds', itemId: 'i2', type: 'CLICK', occurredAt: '2999-01-01T00:00:00Z' },
+        ],
+      }, t.clientKey);
+      expect(errorCode(late)).toBe('RG_ERR_FEEDBACK_TIME');
+      expect(late.errors![0]!.message).toContain('inputs.1.occurredAt');
+      expect(await count()).toBe(stored);
+      expect(await t.database.db.prisma.user.count({ where: { externalId: 'batch-bounds' } })).toBe(0);
+    });
   });
 
   it('rejects wrong types before anything runs', async () => {

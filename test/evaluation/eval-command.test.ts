@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerEvalCommand } from '../../src/cli/commands/eval.js';
 import { dbCatalogReader, dbInteractionReader } from '../../src/db/index.js';
-import { evaluateStrategies } from '../../src/evaluation/offline/index.js';
+import { evaluateColdStart, evaluateStrategies } from '../../src/evaluation/offline/index.js';
 import { loadDataset } from '../../src/import/index.js';
 import { DEFAULT_SIGNAL_POLICY } from '../../src/interactions/index.js';
 import { popularityStrategy } from '../../src/strategies/builtin/popularity.js';
@@ -75,6 +75,17 @@ describe('recgate eval: bad input', () => {
     });
   });
 
+  it('rejects a bad --support or --query with RG_ERR_INVALID_INPUT naming the flag', async () => {
+    await expect(run('--strategy', 'popularity', '--protocol', 'cold-start', '--support', '1,x')).rejects.toMatchObject({
+      code: 'RG_ERR_INVALID_INPUT',
+      message: expect.stringContaining('--support'),
+    });
+    await expect(run('--strategy', 'popularity', '--protocol', 'cold-start', '--query', '0')).rejects.toMatchObject({
+      code: 'RG_ERR_INVALID_INPUT',
+      message: expect.stringContaining('--query'),
+    });
+  });
+
   it('reports RG_ERR_DATABASE_EMPTY on an empty database', async () => {
     await expect(run('--strategy', 'popularity', '--protocol', 'stratified')).rejects.toMatchObject({ code: 'RG_ERR_DATABASE_EMPTY' });
   });
@@ -126,5 +137,29 @@ describe('recgate eval on a real slice', () => {
     expect(json.split).toEqual(expected.split);
     expect(json.strategies[0].metrics).toEqual(expected.strategies[0]!.metrics);
     expect(json.split.testUsers).toBeGreaterThan(100);
+  });
+
+  it('runs the cold-start protocol and writes coldStart[strategy][n] equal to an in-memory run', async () => {
+    const out = path.join(outDir, 'cold-start.json');
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    try {
+      await run('--strategy', 'popularity', '--protocol', 'cold-start', '--support', '0,1,3', '--query', '5', '--seed', '3', '--json', out);
+    } finally {
+      write.mockRestore();
+    }
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(printed.join('')).toContain('| popularity |');
+    const expected = await evaluateColdStart({
+      strategies: [{ definition: popularityStrategy, params: { halfLifeHours: 168 } }],
+      interactions: await readAllInteractions(dbInteractionReader(database.db, DEFAULT_SIGNAL_POLICY)),
+      items: await dbCatalogReader(database.db).items(),
+      seed: 3,
+      support: [0, 1, 3],
+      query: 5,
+    });
+    expect(json.coldStart.popularity['3'].ndcgAt10).toBe(expected.coldStart.popularity!['3']!.ndcgAt10);
+    expect(json.coldStart.popularity['1']).toEqual(expected.coldStart.popularity!['1']);
+    expect(json.split.testUsers).toBeGreaterThan(0);
   });
 });

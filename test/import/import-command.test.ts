@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerImportCommand } from '../../src/cli/commands/import.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
-import { movieTweetingsSlice, tempDirectory } from './dataset-slices.js';
+import { csvFiles, movieTweetingsSlice, tempDirectory } from './dataset-slices.js';
 
 const previousUrl = process.env.DATABASE_URL;
 
@@ -94,6 +94,52 @@ describe.each(TEST_PROVIDERS)('recgate import on %s', (provider) => {
     expect(await test.db.prisma.interaction.count()).toBe(0);
     expect(await test.db.prisma.item.count()).toBe(0);
     expect(await test.db.prisma.user.count()).toBe(0);
+  });
+
+  describe('feedback bounds: the future, ratings off the scale, no rating value, purchases of no quantity', () => {
+    const soon = Math.floor(Date.now() / 1000) + 60; // inside the 300 s clock-skew allowance
+    const lines = [
+      'user,item,type,value,ts',
+      'u1,i1,click,,1365029107',
+      `u1,i2,purchase,2,${soon}`,
+      'u2,i1,click,,2999-01-01T00:00:00Z',
+      'u2,i1,rating,11,1365029107',
+      'u2,i2,rating,,1365029107',
+      'u2,i2,purchase,-1,1365029107',
+      'u2,i2,purchase,0,1365029107',
+      'u2,i2,click,,1969-12-31T23:59:59Z',
+    ];
+
+    it('skips and reports each bad row with its code, and writes only the good ones', async () => {
+      const { file } = csvFiles(temp.dir, lines);
+      const { stdout, stderr } = await run('csv', file);
+      expect(stderr).toMatch(new RegExp(`${file}:4: .*2999-01-01T00:00:00.000Z is \\d+ s in the future.*RG_ERR_FEEDBACK_TIME`));
+      expect(stderr).toContain(`${file}:5: rating 11 is outside the rating scale 0..10 (RECGATE_RATING_SCALE) (RG_ERR_FEEDBACK_VALUE)`);
+      expect(stderr).toContain(`${file}:6: a rating needs a value between 0 and 10 (RG_ERR_FEEDBACK_VALUE)`);
+      expect(stderr).toMatch(new RegExp(`${file}:7: purchase quantity -1 is not positive.*RG_ERR_FEEDBACK_VALUE`));
+      expect(stderr).toMatch(new RegExp(`${file}:8: purchase quantity 0 is not positive.*RG_ERR_FEEDBACK_VALUE`));
+      expect(stderr).toMatch(new RegExp(`${file}:9: .*before 1970.*RG_ERR_FEEDBACK_TIME`));
+      expect(stdout).toMatch(/interactions: 2 inserted/);
+      const stored = await test.db.prisma.interaction.findMany({ select: { type: true, value: true } });
+      expect(stored.map((r) => r.type).sort()).toEqual(['click', 'purchase']);
+      expect(await test.db.prisma.interaction.count({ where: { occurredAt: { gt: new Date(Date.now() + 3_600_000) } } })).toBe(0);
+    });
+
+    it('--strict refuses the whole file, writing nothing; RECGATE_RATING_SCALE narrows the scale', async () => {
+      const { file } = csvFiles(temp.dir, lines);
+      await expect(run('csv', file, '--strict')).rejects.toMatchObject({ code: 'RG_ERR_IMPORT_BAD_ROWS', message: expect.stringContaining('6 bad row(s)') });
+      expect(await test.db.prisma.interaction.count()).toBe(0);
+
+      const ratings = csvFiles(temp.dir, ['user,item,type,value,ts', 'u1,i1,rating,4,1365029107', 'u1,i2,rating,8,1365029107']).file;
+      process.env.RECGATE_RATING_SCALE = '1..5';
+      try {
+        const { stderr, stdout } = await run('csv', ratings);
+        expect(stderr).toContain(`${ratings}:3: rating 8 is outside the rating scale 1..5`);
+        expect(stdout).toMatch(/interactions: 1 inserted/);
+      } finally {
+        delete process.env.RECGATE_RATING_SCALE;
+      }
+    });
   });
 
   it('--limit reads only the first lines', async () => {

@@ -54,6 +54,18 @@ describe.each(TEST_PROVIDERS)('model promotion (%s)', (provider) => {
     expect(await deps.store.list({ strategy: 'popularity' })).toHaveLength(1);
   });
 
+  it('skips training with several params whatever order the database keeps their keys in (jsonb reorders them)', async () => {
+    // ALS params have six keys; PostgreSQL's jsonb gives them back shortest key first.
+    const params = { factors: 4, iterations: 2 };
+    const trained = await train({ strategy: 'als', params });
+    expect(trained.outcome).toBe('promoted');
+    const stored = (await deps.store.get(trained.versionId!))!;
+    expect(stored.params).toEqual(expect.objectContaining({ factors: 4, iterations: 2, regularization: 0.1 }));
+    const again = await train({ strategy: 'als', params: { iterations: 2, factors: 4 } });
+    expect(again).toMatchObject({ outcome: 'skipped', versionId: trained.versionId });
+    expect(await deps.store.list({ strategy: 'als' })).toHaveLength(1);
+  });
+
   it('keeps a worse candidate as a candidate (a one-hour half-life ranks worse on this data)', async () => {
     worse = await train({ strategy: 'popularity', params: { halfLifeHours: 1 } });
     expect(worse.outcome).toBe('candidate');

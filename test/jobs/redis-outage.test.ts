@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { Queue } from 'bullmq';
-import { createRedisConnection, pingRedis } from '../../src/jobs/redis-connection.js';
+import { createRedisConnection, pingRedis } from '../../src/redis/redis-connection.js';
 import { listTrainSchedules } from '../../src/jobs/train-schedules.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/worker.js';
 import { createTestGateway, errorCode, type TestGateway } from '../support/test-gateway.js';

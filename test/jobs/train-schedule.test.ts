@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/gateway.js';
-import { createRedisConnection } from '../../src/jobs/redis-connection.js';
+import { createRedisConnection } from '../../src/redis/redis-connection.js';
 import { listTrainSchedules, syncTrainSchedules } from '../../src/jobs/train-schedules.js';
 import { startWorkers } from '../../src/jobs/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { JobQueues } from '../../src/jobs/job-queues.js';
 import { BullJobService } from '../../src/jobs/bull-job-service.js';
-import { createRedisConnection } from '../../src/jobs/redis-connection.js';
+import { createRedisConnection } from '../../src/redis/redis-connection.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/worker.js';
 import { DbModelStore } from '../../src/models/db-model-store.js';
 import type { TrainJobResult } from '../../src/jobs/processors/train-processor.js';

@@ -19,7 +19,7 @@ describe('plugin loading', () => {
 
   it.each([
     ['throws', 'RG_ERR_PLUGIN_LOAD', /throws.*feature store/],
-    ['old-contract', 'RG_ERR_PLUGIN_CONTRACT', /old-contract.*\^0\.9\.0.*1\.1\.0/],
+    ['old-contract', 'RG_ERR_PLUGIN_CONTRACT', /old-contract.*\^0\.9\.0.*1\.2\.0/],
     ['duplicate-name', 'RG_ERR_STRATEGY_DUPLICATE', /"popularity".*built-in.*plugin "duplicate-name"/],
     ['not-a-plugin', 'RG_ERR_PLUGIN_LOAD', /not-a-plugin.*definePlugin/],
   ])('stops start-up on a plugin that %s, naming it', async (name, code, message) => {
@@ -65,7 +65,7 @@ describe('the example plugin, served by the gateway', () => {
     await t.gateway.refresh();
     const registry = t.gateway.services.registry;
     // train the plugin now that the data is in (start-up training saw an empty database)
-    const { trainStrategy } = await import('../../src/jobs/train-strategy.js');
+    const { trainStrategy } = await import('../../src/models/train-strategy.js');
     const { dbInteractionReader } = await import('../../src/db/index.js');
     const { arrayCatalogReader } = await import('../../src/strategies/in-memory-readers.js');
     const entry = registry.get('category-affinity');

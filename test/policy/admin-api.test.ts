@@ -17,7 +17,7 @@ describe('meta-policy admin API', () => {
   it('shows the policy to admins only', async () => {
     const r = await on.gql(POLICY);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.metaPolicy).toMatchObject({ floor: 0.05, configuredFloor: 0.05, statistics: 'in-process' });
+    expect(r.data!.metaPolicy).toMatchObject({ floor: 0.02, configuredFloor: 0.02, statistics: 'in-process' });
     expect(r.data!.metaPolicy.features).toEqual(['interactions', 'recency', 'new-user', 'surface', 'hour']);
     expect(r.data!.metaPolicy.arms).toContainEqual({ strategy: 'popularity', eligible: true, pulls: 0 });
     expect(errorCode(await on.gql(POLICY, {}, on.clientKey))).toBe('RG_ERR_FORBIDDEN');
@@ -25,11 +25,11 @@ describe('meta-policy admin API', () => {
 
   it('changes the floor, rejects a bad one unchanged, and restores the configured one', async () => {
     const set = await on.gql('mutation { setMetaPolicyFloor(floor: 0.2) { floor configuredFloor } }');
-    expect(set.data!.setMetaPolicyFloor).toEqual({ floor: 0.2, configuredFloor: 0.05 });
+    expect(set.data!.setMetaPolicyFloor).toEqual({ floor: 0.2, configuredFloor: 0.02 });
     expect(errorCode(await on.gql('mutation { setMetaPolicyFloor(floor: 1.5) { floor } }'))).toBe('RG_ERR_INVALID_INPUT');
     expect((await on.gql('{ metaPolicy { floor } }')).data!.metaPolicy.floor).toBe(0.2);
     const back = await on.gql('mutation { setMetaPolicyFloor(floor: null) { floor } }');
-    expect(back.data!.setMetaPolicyFloor.floor).toBe(0.05);
+    expect(back.data!.setMetaPolicyFloor.floor).toBe(0.02);
     // Every change is snapshotted, so a restart keeps it.
     expect(await on.database.db.prisma.policySnapshot.count()).toBeGreaterThanOrEqual(2);
   });

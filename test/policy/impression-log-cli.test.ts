@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerExportCommand } from '../../src/cli/commands/export.js';
 import { registerOpeCommand } from '../../src/cli/commands/ope.js';
 import { isRecgateError } from '../../src/errors.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
 
 /** Slates the meta-policy served: (arm, propensity, reward). */
 const LOG: ReadonlyArray<[string, number, number | null]> = [
@@ -59,7 +59,8 @@ describe('the impression log outside the gateway', () => {
         variant: 'meta-policy',
         reward,
         rewardedAt: reward === null ? null : new Date(start + i * 1000 + 500),
-        createdAt: new Date(start + i * 1000),
+        // The last slate was served just now: its reward window is still open.
+        createdAt: reward === null ? new Date() : new Date(start + i * 1000),
       })),
     });
   });
@@ -112,5 +113,86 @@ describe('the impression log outside the gateway', () => {
     await run(registerOpeCommand, ['ope', '--target', 'uniform', ...common]);
     const uniform = JSON.parse(await readFile(json, 'utf8')) as { estimators: Record<string, { estimate: number }>; space?: unknown };
     expect(Number.isFinite(uniform.estimators.snips!.estimate)).toBe(true);
+  });
+});
+
+describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not by outcome (%s)', (provider) => {
+  let database: TestDatabase;
+  let folder: string;
+  const previousUrl = process.env.DATABASE_URL;
+  const now = Date.now();
+  const minutesAgo = (m: number) => new Date(now - m * 60_000);
+  // The default window is 1800 s: slates from two hours ago are closed, the last minute's are open.
+  const SLATES: ReadonlyArray<{ strategy: string; propensity: number; reward: number | null; createdAt: Date; variant?: string }> = [
+    { strategy: 'popularity', propensity: 0.5, reward: 1, createdAt: minutesAgo(120) },
+    { strategy: 'category-affinity', propensity: 0.5, reward: 0, createdAt: minutesAgo(119) }, // swept: the default reward
+    { strategy: 'popularity', propensity: 0.25, reward: null, createdAt: minutesAgo(118) }, // closed, not swept yet
+    { strategy: 'popularity', propensity: 0.5, reward: 6, createdAt: minutesAgo(1) }, // fresh, clicked at once
+    { strategy: 'category-affinity', propensity: 0.5, reward: null, createdAt: minutesAgo(0.5) }, // fresh, no feedback yet
+    { strategy: 'popularity', propensity: 1, reward: 3, createdAt: minutesAgo(117), variant: 'experiment-b' },
+  ];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    folder = await mkdtemp(path.join(tmpdir(), 'recgate-ope-window-'));
+    process.env.DATABASE_URL = database.url;
+    await database.db.prisma.impression.createMany({
+      data: SLATES.map((s, i) => ({
+        id: `slate-${i}`,
+        userExternalId: `u${i}`,
+        surface: 'home',
+        strategy: s.strategy,
+        modelVersion: `${s.strategy}@1`,
+        items: [{ itemId: 'm1', score: 1, position: 1 }],
+        propensity: s.propensity,
+        context: {},
+        features: { surface: 'home' },
+        variant: s.variant ?? 'meta-policy',
+        reward: s.reward,
+        rewardedAt: s.reward === null ? null : s.createdAt,
+        createdAt: s.createdAt,
+      })),
+    });
+  });
+  afterAll(async () => {
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
+    await database?.drop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('estimates on closed slates only (unswept ones at the default reward) and says what it left out', async () => {
+    const json = path.join(folder, 'ope.json');
+    const printed = await run(registerOpeCommand, [
+      'ope', '--target', 'strategy:popularity', '--log', 'impressions', '--reward-model', 'empirical', '--bootstrap', '20', '--folds', '1', '--json', json,
+    ]);
+    const report = JSON.parse(await readFile(json, 'utf8')) as {
+      logSize: number;
+      log: { observed: { value: number }; leftOut: Array<{ count: number; reason: string }>; notes: string[] };
+      estimators: Record<string, { estimate: number }>;
+    };
+    // The three closed meta-policy slates: popularity 1 / 0.5, nothing, popularity 0 / 0.25.
+    expect(report.logSize).toBe(3);
+    expect(report.estimators.ips!.estimate).toBeCloseTo((1 / 0.5 + 0 + 0 / 0.25) / 3, 12);
+    expect(report.log.observed.value).toBeCloseTo(1 / 3, 12);
+    // Taking "reward set" instead would have been 3 rounds with IPS (2 + 0 + 12) / 3 = 4.67.
+    expect(report.log.leftOut).toEqual([
+      { count: 2, reason: expect.stringMatching(/^inside their reward window \(created in the last 1800 s, RECGATE_REWARD_WINDOW_SECONDS; 1 of them already have feedback\)/) },
+      { count: 1, reason: expect.stringContaining('served outside the meta-policy') },
+    ]);
+    expect(report.log.notes).toEqual([expect.stringContaining('1 slate(s) whose window closed without feedback enter with the default reward 0')]);
+    expect(printed).toContain('left out 2: inside their reward window');
+    expect(printed).toContain('left out 1: served outside the meta-policy');
+  });
+
+  it('says why when no slate has closed yet', async () => {
+    process.env.RECGATE_REWARD_WINDOW_SECONDS = String(3 * 3600);
+    try {
+      await expect(run(registerOpeCommand, ['ope', '--target', 'uniform', '--log', 'impressions'])).rejects.toSatisfy(
+        (e: unknown) => isRecgateError(e) && e.code === 'RG_ERR_OPE_LOG' && /no finalised meta-policy impressions.*left out: 5 inside their reward window/.test(e.message),
+      );
+    } finally {
+      delete process.env.RECGATE_REWARD_WINDOW_SECONDS;
+    }
   });
 });

@@ -8,7 +8,7 @@ import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import { StrategyRegistry, type AnyStrategy } from '../../src/strategies/registry.js';
 import { popularityStrategy } from '../../src/strategies/builtin/popularity.js';
-import { trainStrategy } from '../../src/jobs/train-strategy.js';
+import { trainStrategy } from '../../src/models/train-strategy.js';
 import { arrayCatalogReader, arrayInteractionReader } from '../../src/strategies/in-memory-readers.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import type { GraphQLResponse } from '../support/test-gateway.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { popularityStrategy, popularityWindowPhrase, type PopularityModel } from '../../src/strategies/builtin/popularity.js';
 import { arrayCatalogReader, arrayInteractionReader, createCatalogView } from '../../src/strategies/in-memory-readers.js';
 import type { CatalogItem, InteractionRecord, RecommendRequest, ScoredItem } from '../../src/strategies/contract.js';
-import { trainStrategy } from '../../src/jobs/train-strategy.js';
+import { trainStrategy } from '../../src/models/train-strategy.js';
 import { StrategyRegistry } from '../../src/strategies/registry.js';
 
 const H = 3_600_000;

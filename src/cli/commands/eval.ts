@@ -19,6 +19,13 @@ const optionsSchema = z.object({
   seed: wholeNumberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
   minInteractions: wholeNumberOption('--min-interactions', z.number().int().min(1)),
   json: z.string().min(1).optional(),
+  support: z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, { error: '--support must be comma-separated whole numbers, e.g. 0,1,3,5,10' })
+    .transform((s) => s.split(',').map((n) => Number(n.trim())))
+    .pipe(z.array(z.number().int().min(0).max(1000))),
+  query: wholeNumberOption('--query', z.number().int().min(1).max(1000)),
 });
 
 /** The strategies `--strategy` names (comma-separated), or every registered one without it. */
@@ -53,17 +60,17 @@ export function registerEvalCommand(program: Command): void {
     .command('eval')
     .description("Evaluate strategies offline on the database's interactions (split, train, rank, score)")
     .option('--strategy <names>', 'comma-separated strategy names, e.g. popularity,als (default: every registered strategy)')
-    .requiredOption('--protocol <name>', 'split protocol: stratified | temporal')
+    .requiredOption('--protocol <name>', 'protocol: stratified | temporal | cold-start')
     .option('--k <n>', 'length of the scored top-k list', '10')
     .option('--seed <n>', 'seed of the split and of training', '42')
     .option('--min-interactions <n>', 'users need at least this many distinct positively-interacted items', '4')
     .option('--json <file>', 'also write the full results as JSON to this file')
+    .option('--support <sizes>', 'cold-start: first interactions a test user has, comma-separated', '0,1,3,5,10')
+    .option('--query <n>', 'cold-start: later interactions ranked for every support size', '10')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseCommandOptions(optionsSchema, raw);
-      const { parseEvalProtocol, evaluateStrategies, describeSplit, formatEvaluationTable } = await import(
-        '../../evaluation/offline/index.js'
-      );
-      const protocol = parseEvalProtocol(options.protocol);
+      const offline = await import('../../evaluation/offline/index.js');
+      const protocol = offline.parseOfflineProtocol(options.protocol);
       const { loadConfig } = await import('../../config/index.js');
       const config = loadConfig();
       const { createRegistry } = await import('../../strategies/create-registry.js');
@@ -90,7 +97,23 @@ export function registerEvalCommand(program: Command): void {
       }
 
       const bars = progressBars(createProgressBar);
-      const result = await evaluateStrategies({
+      if (protocol === 'cold-start') {
+        const result = await offline
+          .evaluateColdStart({
+            strategies: strategies.map((s) => ({ definition: s.definition, params: s.params })),
+            interactions,
+            items,
+            seed: options.seed,
+            support: options.support,
+            query: options.query,
+            onProgress: bars.onProgress,
+          })
+          .finally(() => bars.close());
+        process.stdout.write(`${offline.describeColdStartSplit(result)}\n\n${offline.formatColdStartTable(result)}\n`);
+        await writeJson(options.json, result);
+        return;
+      }
+      const result = await offline.evaluateStrategies({
         strategies: strategies.map((s) => ({ definition: s.definition, params: s.params })),
         interactions,
         items,
@@ -102,14 +125,17 @@ export function registerEvalCommand(program: Command): void {
         onProgress: bars.onProgress,
       }).finally(() => bars.close());
 
-      process.stdout.write(`${describeSplit(result)}\n\n${formatEvaluationTable(result)}\n`);
-      if (options.json) {
-        const { mkdir, writeFile } = await import('node:fs/promises');
-        const path = await import('node:path');
-        const file = path.resolve(options.json);
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...result }, null, 2)}\n`);
-        process.stdout.write(`\nwrote ${file}\n`);
-      }
+      process.stdout.write(`${offline.describeSplit(result)}\n\n${offline.formatEvaluationTable(result)}\n`);
+      await writeJson(options.json, result);
     });
+}
+
+async function writeJson(target: string | undefined, result: object): Promise<void> {
+  if (!target) return;
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const file = path.resolve(target);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ generatedAt: new Date().toISOString(), ...result }, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${file}\n`);
 }

@@ -50,9 +50,12 @@ export function registerImportCommand(program: Command): void {
         for (const line of formatBadRows(badCount, shown)) process.stderr.write(`bad row ${line}\n`);
       };
       try {
+        const { loadConfig } = await import('../../config/index.js');
+        const { feedbackBounds } = loadConfig();
         const summary = await withDatabase((db) =>
           importSource(db, source, {
             strict: options.strict,
+            bounds: feedbackBounds,
             batchSize: options.batchSize,
             limit: options.limit,
             reportBadRows: SHOWN_BAD_ROWS,

@@ -28,7 +28,7 @@ export function registerOpeCommand(program: Command): void {
   program
     .command('ope')
     .description('Off-policy evaluation: estimate a target policy\'s reward from logged bandit feedback (IPS, SNIPS, DM, DR and variants)')
-    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha)')
+    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha, priorPulls)')
     .requiredOption('--log <source>', 'logged bandit feedback: obd:<file.csv> | impressions')
     .option('--json <file>', 'also write the full report as JSON to this file')
     .option('--bootstrap <n>', 'bootstrap resamples per confidence interval', '1000')
@@ -77,7 +77,13 @@ export function registerOpeCommand(program: Command): void {
               const arms = (await createRegistry(config)).names();
               return withDatabase((db) =>
                 evaluate({
-                  log: { impressions: impressionFeedbackSource(db, { arms }) },
+                  log: {
+                    impressions: impressionFeedbackSource(db, {
+                      arms,
+                      rewardWindowMs: config.metaPolicy.rewardWindowMs,
+                      defaultReward: config.metaPolicy.defaultReward,
+                    }),
+                  },
                   target: { strategy: armTargetFactory, metaPolicy: metaPolicyTargetProvider({ db, config: config.metaPolicy }) },
                 }),
               );

@@ -9,7 +9,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--wait', 'with REDIS_URL: wait for the worker and show progress (without Redis it always waits)')
     .option('--force', 'train even if the data is unchanged since the live version')
     .option('--params <json>', 'params for this run, as a JSON object')
-    .action(async (strategy: string, options: { wait?: boolean; force?: boolean; params?: string }) => {
+    .option('--search', 'search the params on a validation split first and train with the best (docs/model-search.md)')
+    .option('--budget <duration>', 'time the search may take, like 90s, 10m or 1h (default 10m; implies --search)')
+    .option('--trials <n>', 'stop the search after n trials even if budget remains (implies --search)')
+    .action(async (strategy: string, options: { wait?: boolean; force?: boolean; params?: string; search?: boolean; budget?: string; trials?: string }) => {
       const { runTrain } = await import('../run-train.js');
       await runTrain(strategy, options);
     });

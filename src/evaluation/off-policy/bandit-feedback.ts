@@ -51,6 +51,12 @@ export interface BanditRound {
   readonly context: RoundContext;
 }
 
+/** Rows of the log a source did not turn into rounds, and why: a report must say so. */
+export interface LeftOutRounds {
+  readonly count: number;
+  readonly reason: string;
+}
+
 export interface LoggedBanditFeedback {
   /** Where the rounds came from, for reports (e.g. `obd:random/men/men.csv`). */
   readonly source: string;
@@ -58,6 +64,10 @@ export interface LoggedBanditFeedback {
   readonly contextNames: { readonly categorical: readonly string[] };
   /** Rounds in log order (oldest first). */
   readonly rounds: readonly BanditRound[];
+  /** What the source left out of `rounds`, by reason. @default none */
+  readonly leftOut?: readonly LeftOutRounds[];
+  /** What a reader of the estimate should know about how the rounds were made. @default none */
+  readonly notes?: readonly string[];
 }
 
 /** Mean reward of the rounds, overall and per position: the logging policy's own (on-policy) value. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
-import { observedValue, type LoggedBanditFeedback, type ObservedValue } from './bandit-feedback.js';
+import { observedValue, type LeftOutRounds, type LoggedBanditFeedback, type ObservedValue } from './bandit-feedback.js';
 import { bootstrapSummedStatistics } from './bootstrap.js';
 import { buildEstimatorInputs, type EstimatorInputs } from './estimator-inputs.js';
 import { byEstimator, ESTIMATOR_NAMES, ESTIMATORS, type EstimatorName, type EstimatorParams } from './estimators.js';
@@ -67,6 +67,10 @@ export interface OffPolicyReport {
     readonly positions: number;
     /** The logging policy's own mean reward. */
     readonly observed: ObservedValue;
+    /** Rows of the log that are not rounds here, by reason (empty when the source leaves nothing out). */
+    readonly leftOut: readonly LeftOutRounds[];
+    /** How the source made its rounds, when a reader needs to know. */
+    readonly notes: readonly string[];
   };
   readonly target: {
     readonly spec: string;
@@ -161,6 +165,8 @@ export async function evaluateOffPolicy(
       actions: feedback.space.actions.length,
       positions: feedback.space.positions,
       observed: observedValue(feedback),
+      leftOut: feedback.leftOut ?? [],
+      notes: feedback.notes ?? [],
     },
     target: {
       spec: target.spec,

@@ -12,6 +12,8 @@ export function formatOffPolicyReport(report: OffPolicyReport): string {
     `target  ${target.spec}: ${target.description}`,
     `log     ${log.source}: ${count(report.logSize)} rounds, ${log.actions} actions, ${log.positions} positions, logging policy's mean reward ${value(log.observed.value)}`,
   ];
+  for (const left of log.leftOut) lines.push(`        left out ${count(left.count)}: ${left.reason}`);
+  for (const note of log.notes) lines.push(`        note: ${note}`);
   if (target.observed) {
     lines.push(`truth   observed value of the target in its own log: ${value(target.observed.value)} (${count(target.observed.rounds)} rounds)`);
   }

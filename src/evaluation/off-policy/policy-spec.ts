@@ -6,7 +6,7 @@
  *   strategy:<name>    a registered strategy (or the meta-policy) as the gateway serves it;
  *                      needs the gateway, which supplies a StrategyTargetFactory
  *   meta-policy:<key>=<value>,...
- *                      the meta-policy with other settings (floor, temperature, alpha) over
+ *                      the meta-policy with other settings (floor, temperature, alpha, priorPulls) over
  *                      recgate's impression log; the host supplies a MetaPolicyTargetProvider
  */
 import { rgError } from '../../errors.js';

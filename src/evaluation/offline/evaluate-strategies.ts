@@ -11,10 +11,9 @@ import type {
   InteractionRecord,
   Logger,
   RecommendRequest,
-  TrainContext,
   UserState,
 } from '../../strategies/contract.js';
-import { arrayCatalogReader, arrayInteractionReader, createCatalogView } from '../../strategies/in-memory-readers.js';
+import { createCatalogView } from '../../strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../strategies/params.js';
 import type { AnyStrategy } from '../../strategies/registry.js';
 import { CatalogueMetricsAccumulator, itemPopularity, type CatalogueMetrics } from './catalogue-metrics.js';
@@ -24,6 +23,7 @@ import type { EvalProtocol } from './protocols.js';
 import { meanRankingMetrics, scoreRanking, type RankingMetrics, type UserRankingScores } from './ranking-metrics.js';
 import { splitInteractions } from './split-interactions.js';
 import { resolveWithSchema } from './split-options.js';
+import { offlineTrainContext } from './offline-train-context.js';
 
 /** A strategy to evaluate, with the params to train it with. */
 export interface EvaluatedStrategy {
@@ -155,16 +155,7 @@ async function evaluateOne(
   const report = options.onProgress ?? (() => {});
   const aborted = () => rgError('RG_ERR_TRAINING_ABORTED', { name: label });
 
-  const ctx: TrainContext<unknown> = {
-    params,
-    seed: split.seed,
-    signal,
-    interactions: arrayInteractionReader(split.train),
-    catalog: arrayCatalogReader(options.items),
-    clock: { now: () => split.now },
-    log,
-    progress: (update) => report({ strategy: label, phase: 'training', done: update.percent, total: 100 }),
-  };
+  const ctx = offlineTrainContext(params, split, options.items, { signal, log, label, report });
   report({ strategy: label, phase: 'training', done: 0, total: 100 });
   const trainStart = performance.now();
   const trained = await definition.train(ctx);

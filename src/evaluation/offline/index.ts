@@ -8,3 +8,5 @@ export * from './catalogue-metrics.js';
 export * from './latency.js';
 export * from './evaluate-strategies.js';
 export * from './evaluation-table.js';
+export * from './cold-start-split.js';
+export * from './cold-start.js';

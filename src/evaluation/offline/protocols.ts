@@ -23,3 +23,20 @@ export function parseEvalProtocol(value: string): EvalProtocol {
   if (!isEvalProtocol(value)) throw rgError('RG_ERR_EVAL_PROTOCOL', { protocol: value, protocols: EVAL_PROTOCOLS.join(', ') });
   return value;
 }
+
+/**
+ * Every protocol `recgate eval` runs: the split protocols above, and `cold-start` (test users
+ * removed from training, ranked after 0, 1, 3, ... of their first interactions; see
+ * cold-start-split.ts), whose results have their own shape.
+ */
+export const OFFLINE_PROTOCOLS = [...EVAL_PROTOCOLS, 'cold-start'] as const;
+
+export type OfflineProtocol = (typeof OFFLINE_PROTOCOLS)[number];
+
+/** The `recgate eval` protocol of that name, or `RG_ERR_EVAL_PROTOCOL`. */
+export function parseOfflineProtocol(value: string): OfflineProtocol {
+  if (!(OFFLINE_PROTOCOLS as readonly string[]).includes(value)) {
+    throw rgError('RG_ERR_EVAL_PROTOCOL', { protocol: value, protocols: OFFLINE_PROTOCOLS.join(', ') });
+  }
+  return value as OfflineProtocol;
+}

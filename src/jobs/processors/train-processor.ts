@@ -6,20 +6,24 @@
  * process that holds the job's lock, so a worker killed mid-job writes nothing at all; the
  * embedded mode runs both steps in the gateway.
  */
-import { dbCatalogReader, dbInteractionReader, describeDatabase, type Database } from '../../db/index.js';
+import { dbCatalogReader, dbImpressionReader, dbInteractionReader, describeDatabase, type Database } from '../../db/index.js';
+import type { FeedbackType } from '../../interactions/feedback-type.js';
 import { rgError } from '../../errors.js';
 import type { SignalPolicy } from '../../interactions/signal-policy.js';
 import { initTensorflow } from '../../ml/tf-backend.js';
+import { sameJsonValue } from '../../models/canonical-json.js';
 import { computeDataFingerprint } from '../../models/data-fingerprint.js';
 import { evaluateHeldOut } from '../../models/held-out-evaluation.js';
+import { searchStrategyParams } from '../../models/model-search/search-strategy-params.js';
 import type { ModelStore } from '../../models/model-store.js';
 import { decidePromotion, promotionMetricFor } from '../../models/promotion-rule.js';
 import { encodeArtifact } from '../../strategies/artifact-codec.js';
 import type { Logger } from '../../strategies/contract.js';
 import { arrayCatalogReader, arrayInteractionReader, readAllInteractions } from '../../strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../strategies/params.js';
+import { searchSpaceOf } from '../../strategies/search-space.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../../strategies/registry.js';
-import { trainStrategy } from '../train-strategy.js';
+import { trainStrategy } from '../../models/train-strategy.js';
 import type { JobPayloads, JobProgress } from '../job-definitions.js';
 
 export interface TrainProcessorDeps {
@@ -27,7 +31,14 @@ export interface TrainProcessorDeps {
   readonly registry: StrategyRegistry;
   readonly store: ModelStore;
   readonly signalPolicy: SignalPolicy;
+  /**
+   * Reward per feedback type of a logged slate's items (RECGATE_REWARD_WEIGHTS), for the
+   * training context's impression reader; absent: strategies see no impression log.
+   */
+  readonly rewardWeights?: Readonly<Record<FeedbackType, number>>;
   readonly promotionMetrics: Readonly<Record<string, string>>;
+  /** Model-search budget for jobs whose payload does not say (RECGATE_TRAIN_SEARCH); null: off. @default null */
+  readonly trainSearchSeconds?: number | null;
   /** Told of every promotion (Redis pub/sub, or the local reloader). */
   readonly onPromoted?: (strategy: string, versionId: string) => Promise<void> | void;
   readonly log?: Logger;
@@ -46,11 +57,11 @@ export interface TrainJobResult {
 }
 
 export interface JobRunOptions {
+  /** The queue's id of the job, for logs; absent when a job runs outside a queue. */
+  readonly jobId?: string;
   readonly signal: AbortSignal;
   readonly onProgress: (progress: JobProgress) => void;
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** A finished fit, not yet stored. Crosses the worker's IPC channel (structured clone). */
 export interface FittedCandidate {
@@ -81,7 +92,7 @@ export async function fitTrainJob(
 ): Promise<FitOutcome> {
   const started = Date.now();
   const registered = deps.registry.get(payload.strategy);
-  const entry: RegisteredStrategy =
+  let entry: RegisteredStrategy =
     payload.params === undefined
       ? registered
       : Object.freeze({ ...registered, params: Object.freeze(parseStrategyParams(registered.definition, payload.params)) });
@@ -91,16 +102,23 @@ export async function fitTrainJob(
     if (run.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: definition.name });
   };
 
+  // RECGATE_TRAIN_SEARCH applies to the strategies that can be searched; asking a job to search one that cannot is an error.
+  const searchSeconds =
+    payload.search === undefined
+      ? definition.searchSpace
+        ? (deps.trainSearchSeconds ?? null)
+        : null
+      : payload.search === false
+        ? null
+        : payload.search.budgetSeconds;
+  if (searchSeconds !== null) searchSpaceOf(definition);
+
   progress('fingerprint', 0);
   const [fingerprint, live] = await Promise.all([computeDataFingerprint(deps.db, payload.window), deps.store.getLive(definition.name)]);
   const { backend } = await initTensorflow();
-  if (
-    !payload.force &&
-    live &&
-    live.dataFingerprint === fingerprint &&
-    live.strategyVersion === definition.version &&
-    sameJson(live.params, entry.params)
-  ) {
+  // A searched job cannot compare params before searching: a live version searched on the same data counts as current.
+  const sameParams = searchSeconds === null ? sameJsonValue(live?.params, entry.params) : live?.metrics.searchTrials !== undefined;
+  if (!payload.force && live && live.dataFingerprint === fingerprint && live.strategyVersion === definition.version && sameParams) {
     progress('skipped', 100);
     return {
       kind: 'skipped',
@@ -123,23 +141,46 @@ export async function fitTrainJob(
   const items = await dbCatalogReader(deps.db).items();
   checkAborted();
 
-  progress('held-out evaluation', 5);
+  let searched: Record<string, number> = {};
+  if (searchSeconds !== null) {
+    // 5-45 %: the search; then the held-out step and the final fit with the winner's params.
+    progress('search', 5);
+    const search = await searchStrategyParams(entry, interactions, items, {
+      seed: payload.seed,
+      budgetMs: searchSeconds * 1000,
+      maxTrials: payload.search ? payload.search.maxTrials : undefined,
+      signal: run.signal,
+      log: deps.log,
+      onTrial: (trial, elapsedMs) =>
+        progress(
+          `search: trial ${trial.index} on ${Math.round(trial.fraction * 100)} % of users, validation nDCG@10 ${trial.score === null ? 'cut by the budget' : trial.score.toFixed(4)}`,
+          5 + 40 * Math.min(1, elapsedMs / (searchSeconds * 1000)),
+        ),
+    });
+    entry = Object.freeze({ ...entry, params: Object.freeze(search.params) });
+    searched = search.metrics;
+  }
+  // Percent ranges: without search held-out 5-45, training 45-95; with it 45-65 and 65-95.
+  const [heldOutFrom, heldOutSpan, trainFrom, trainSpan] = searchSeconds === null ? [5, 40, 45, 50] : [45, 20, 65, 30];
+
+  progress('held-out evaluation', heldOutFrom);
   const heldOut = await evaluateHeldOut(entry, interactions, items, {
     seed: payload.seed,
     signal: run.signal,
     log: deps.log,
-    onProgress: (p) => progress('held-out evaluation', 5 + p * 0.4),
+    onProgress: (p) => progress('held-out evaluation', heldOutFrom + (p * heldOutSpan) / 100),
   });
   checkAborted();
 
-  progress('training', 45);
+  progress('training', trainFrom);
   const trained = await trainStrategy(entry, {
     interactions: arrayInteractionReader(interactions),
     catalog: arrayCatalogReader(items),
+    ...(deps.rewardWeights ? { impressions: dbImpressionReader(deps.db, deps.rewardWeights) } : {}),
     seed: payload.seed,
     signal: run.signal,
     log: deps.log,
-    onProgress: (p) => progress(`training: ${p.phase}`, 45 + p.percent * 0.5),
+    onProgress: (p) => progress(`training: ${p.phase}`, trainFrom + (p.percent * trainSpan) / 100),
   });
   checkAborted();
 
@@ -150,7 +191,7 @@ export async function fitTrainJob(
       strategy: definition.name,
       strategyVersion: definition.version,
       artifact: encodeArtifact(trained.artifact, { label: definition.name }),
-      metrics: { ...trained.metrics, ...heldOut },
+      metrics: { ...trained.metrics, ...heldOut, ...searched },
       params: entry.params,
       dataFingerprint: fingerprint,
       backend,

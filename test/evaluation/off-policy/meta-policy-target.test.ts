@@ -109,7 +109,14 @@ describe('meta-policy target over the impression log', () => {
       const r = await t.gql(FEEDBACK, { input: { impressionId: s.impressionId, userId: s.user, itemId: s.item, type } });
       expect(r.errors).toBeUndefined();
     }
-    feedback = await impressionFeedbackSource(t.database.db, { arms: t.gateway.services.registry.names() }).load();
+    const { rewardWindowMs, defaultReward } = runtime.policy.config;
+    // Evaluated as of the moment every slate's reward window has closed.
+    feedback = await impressionFeedbackSource(t.database.db, {
+      arms: t.gateway.services.registry.names(),
+      rewardWindowMs,
+      defaultReward,
+      now: () => Date.now() + rewardWindowMs + 1,
+    }).load();
     providers = { metaPolicy: metaPolicyTargetProvider({ db: t.database.db, config: runtime.policy.config }) };
     arms = [...new Set(feedback.rounds.map((r) => feedback.space.actions[r.action]!))].sort();
   }, 60_000);
@@ -187,7 +194,13 @@ describe('meta-policy target over the impression log', () => {
       DATABASE_URL: t.database.url,
       RECGATE_META_POLICY_FLOOR: String(LOGGING_FLOOR),
       RECGATE_META_POLICY_FEATURES: 'interactions,new-user,surface',
+      // The command evaluates slates whose reward window has closed: with a one-second window,
+      // every slate once a second has passed since the last one.
+      RECGATE_REWARD_WINDOW_SECONDS: '1',
     };
+    const newest = await t.database.db.prisma.impression.aggregate({ _max: { createdAt: true } });
+    const wait = newest._max.createdAt!.getTime() + 1_100 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const folder = await mkdtemp(path.join(tmpdir(), 'recgate-ope-meta-'));
     Object.assign(process.env, env);

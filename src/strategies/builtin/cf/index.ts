@@ -22,4 +22,11 @@ export const alsStrategy = defineStrategy<AlsParams, AlsModel>({
   load: (artifact) => alsModelFromArtifact(artifact),
   recommend: recommendAls,
   similar: similarAls,
+  // Model search (docs/model-search.md): the params whose best value depends most on the data.
+  searchSpace: {
+    factors: { kind: 'int', min: 8, max: 128, log: true },
+    regularization: { kind: 'float', min: 0.001, max: 10, log: true },
+    alpha: { kind: 'float', min: 1, max: 100, log: true },
+    iterations: { kind: 'int', min: 5, max: 30 },
+  },
 });

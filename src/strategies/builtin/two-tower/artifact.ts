@@ -21,6 +21,8 @@ const configSchema = z.object({
     idRows: positiveInt,
     textBuckets: positiveInt,
     embeddingDim: z.number().int().min(0),
+    /** How the id part joins the towers' sum; absent in artifacts of two-tower 1.0 ('unit'). */
+    idPart: z.enum(['unit', 'raw']).optional(),
   }),
   /** Text hashing; `hash` names the function so a future change cannot silently misread. */
   text: z.object({ hash: z.literal('fnv1a-32'), maxTokens: positiveInt }),

@@ -8,7 +8,7 @@
  */
 import { defineStrategy } from '../../contract.js';
 import { adaptationSettings, adaptTwoTower } from './adapt.js';
-import { twoTowerParamsSchema, type TwoTowerParams } from './params.js';
+import { TWO_TOWER_SEARCH_SPACE, twoTowerParamsSchema, type TwoTowerParams } from './params.js';
 import { recommendTwoTower } from './recommend.js';
 import { disposeTwoTowerModel, loadTwoTowerModel, type TwoTowerModel } from './serving-model.js';
 import { similarTwoTower } from './similar.js';
@@ -16,7 +16,8 @@ import { trainTwoTower, TWO_TOWER_NAME } from './train.js';
 
 export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
   name: TWO_TOWER_NAME,
-  version: '1.0.0',
+  // 1.1.0: early stopping, same-moment history, raw id parts (artifacts of 1.0.0 still load).
+  version: '1.1.0',
   description:
     'Two-tower neural retrieval: user history and item text/embedding towers trained with in-batch softmax (logQ-corrected); recommends new items from their text.',
   params: twoTowerParamsSchema,
@@ -28,6 +29,8 @@ export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
   adapts: (params) => params.adaptSteps > 0,
   dispose: disposeTwoTowerModel,
   similar: similarTwoTower,
+  // Model search (docs/model-search.md); epochs are a multiple of the automatic count (`epochScale`).
+  searchSpace: TWO_TOWER_SEARCH_SPACE,
 });
 
 export { twoTowerParamsSchema, type TwoTowerParams } from './params.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SearchSpace } from '../../contract.js';
 
 /**
  * Params of the two-tower strategy. Every source of randomness (initial weights, the order of
@@ -8,8 +9,13 @@ import { z } from 'zod';
  */
 export const twoTowerParamsSchema = z
   .object({
-    /** Passes over all positive interactions. @default 3 */
-    epochs: z.number().int().min(1).max(1000).default(3),
+    /**
+     * Passes over all positive interactions. Absent: enough passes for about
+     * `AUTO_EPOCH_EXAMPLES` examples in all (at least 3, at most 100), stopped early when held-out positives stop ranking better, so a small dataset
+     * is not left at a few hundred steps (docs/strategies/two-tower.md, "Why it failed").
+     * @default automatic
+     */
+    epochs: z.number().int().min(1).max(1000).optional(),
     /** Dimension of user and item vectors (and of the id and token embeddings). @default 64 */
     dim: z.number().int().min(2).max(1024).default(64),
     /** Units of each tower's hidden layer. @default 64 */
@@ -59,3 +65,23 @@ export const twoTowerParamsSchema = z
   .strict();
 
 export type TwoTowerParams = z.output<typeof twoTowerParamsSchema>;
+
+/** Examples (with repeats) an automatic number of epochs aims at: ~1,500 steps of 1,024. */
+export const AUTO_EPOCH_EXAMPLES = 1_500_000;
+const AUTO_EPOCHS_MIN = 3;
+const AUTO_EPOCHS_MAX = 100;
+
+/** The epochs a run trains: the param, or the automatic count for `examples` positives. */
+export function epochsFor(params: Pick<TwoTowerParams, 'epochs'>, examples: number): number {
+  if (params.epochs !== undefined) return params.epochs;
+  return Math.min(AUTO_EPOCHS_MAX, Math.max(AUTO_EPOCHS_MIN, Math.round(AUTO_EPOCH_EXAMPLES / Math.max(1, examples))));
+}
+
+/** What model search tries (docs/model-search.md); the rest keep their configured values. */
+export const TWO_TOWER_SEARCH_SPACE: SearchSpace = {
+  learningRate: { kind: 'float', min: 0.002, max: 0.05, log: true },
+  epochs: { kind: 'int', min: 3, max: 40, log: true },
+  temperature: { kind: 'float', min: 0.02, max: 0.3, log: true },
+  dim: { kind: 'choice', values: [32, 64, 128] },
+  idDropout: { kind: 'float', min: 0, max: 0.5 },
+};

@@ -15,6 +15,14 @@ export interface TowerShapes {
   readonly textBuckets: number;
   /** Length of items' precomputed embeddings; 0 when no item has one. */
   readonly embeddingDim: number;
+  /**
+   * How the id part (an item's id row; a user's mean of history id rows) joins each tower's
+   * sum: `raw`, as it is, so its length carries how much training has seen of the item (a
+   * rare item's row stays near its small initial value and its text decides); `unit`,
+   * L2-normalised like the other parts (two-tower 1.0: a rare item's barely trained row weighs
+   * as much as its text). @default 'unit' (artifacts written before the field existed)
+   */
+  readonly idPart?: 'unit' | 'raw';
 }
 
 /**
@@ -81,7 +89,7 @@ const firstLayerFanIn = (s: TowerShapes): Partial<Record<WeightName, number>> =>
 export const weightSize = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Seeded initial values: id embeddings N(0, 0.1²), token embeddings N(0, (0.1·idf)²); dense
+ * Seeded initial values: id embeddings N(0, 0.01²) (N(0, 0.1²) with unit id parts), token embeddings N(0, (0.1·idf)²); dense
  * layers Glorot-uniform (a first layer's
  * parts as one matrix); biases zero.
  * Drawn in WEIGHT_NAMES order, so the same seed always gives the same model.
@@ -94,7 +102,9 @@ export function initialWeights(s: TowerShapes, random: Random, textIdf: Float32A
     const shape = shapes[name];
     const values = new Float32Array(weightSize(shape));
     if (name === 'itemIdTable') {
-      for (let i = 0; i < values.length; i++) values[i] = 0.1 * random.normal();
+      // Raw id parts start small, so an item the training barely saw adds little noise to its vector.
+      const scale = (s.idPart ?? 'unit') === 'raw' ? 0.01 : 0.1;
+      for (let i = 0; i < values.length; i++) values[i] = scale * random.normal();
     } else if (name === 'textTable') {
       // Row t starts at idf(t) times the usual scale: the table holds idf-weighted token
       // vectors, so rare tokens weigh more in a bag without per-token weights.

@@ -16,8 +16,9 @@ import type { ItemTowerInput, UserTowerInput } from './tower-inputs.js';
 import type { TowerShapes, TowerWeights } from './tower-weights.js';
 
 /**
- * relu(Σ part·kernel + bias) -> dense, plus the parts themselves (skip connections), each
- * L2-normalised, then the sum L2-normalised. The skips put both towers' outputs in the space
+ * relu(Σ part·kernel + bias) -> dense, plus the parts themselves (skip connections): the
+ * output and the text part L2-normalised, the id part raw (or normalised too: `shapes.idPart`),
+ * then the sum L2-normalised. The skips put both towers' outputs in the space
  * of the shared tables, so a user and an item with the same words or co-occurring ids score
  * high before the MLPs have learned anything; normalising the parts keeps the text part of an
  * item a fixed share of its vector, so an item without an id (a new one) is placed by its text
@@ -26,22 +27,24 @@ import type { TowerShapes, TowerWeights } from './tower-weights.js';
  */
 function head(
   tf: Tf,
-  parts: readonly (readonly [Tensor2D, Tensor])[],
+  [id, idKernel]: readonly [Tensor2D, Tensor],
+  [text, textKernel]: readonly [Tensor2D, Tensor],
+  shapes: Pick<TowerShapes, 'idPart'> | undefined,
   extra: Tensor2D | null,
-  hiddenBias: Tensor,
-  out: Tensor,
-  outBias: Tensor,
+  [hiddenBias, out, outBias]: readonly [Tensor, Tensor, Tensor],
 ): Tensor2D {
-  let first = parts.map(([x, kernel]) => matMul(tf, x, kernel as Tensor2D)).reduce((sum, term) => tf.add(sum, term));
+  let first = tf.add(matMul(tf, id, idKernel as Tensor2D), matMul(tf, text, textKernel as Tensor2D));
   if (extra) first = tf.add(first, extra);
   const hidden = tf.relu(tf.add(first, hiddenBias as Tensor1D)) as Tensor2D;
   const output = tf.add(matMul(tf, hidden, out as Tensor2D), outBias as Tensor1D) as Tensor2D;
-  return l2Normalize(tf, parts.reduce((sum, [skip]) => tf.add(sum, l2Normalize(tf, skip)) as Tensor2D, l2Normalize(tf, output)));
+  const idPart = (shapes?.idPart ?? 'unit') === 'unit' ? l2Normalize(tf, id) : id;
+  return l2Normalize(tf, tf.add(tf.add(l2Normalize(tf, output), idPart), l2Normalize(tf, text)) as Tensor2D);
 }
 
 /** The user tower after pooling: history id mean and history text, [size, dim] each. */
-function userHead(tf: Tf, w: TowerWeights, historyId: Tensor2D, historyText: Tensor2D): Tensor2D {
-  return head(tf, [[historyId, w.userHiddenFromHistory], [historyText, w.userHiddenFromHistoryText]], null, w.userHiddenBias, w.userOut, w.userOutBias);
+function userHead(tf: Tf, w: TowerWeights, historyId: Tensor2D, historyText: Tensor2D, shapes?: Pick<TowerShapes, 'idPart'>): Tensor2D {
+  const top = [w.userHiddenBias, w.userOut, w.userOutBias] as const;
+  return head(tf, [historyId, w.userHiddenFromHistory], [historyText, w.userHiddenFromHistoryText], shapes, null, top);
 }
 
 /** The item tower after pooling: id embedding and text, [size, dim] each, plus the precomputed embedding. */
@@ -53,7 +56,7 @@ function itemHead(tf: Tf, w: TowerWeights, id: Tensor2D, text: Tensor2D, input: 
     const flag = tf.mul(tf.tensor2d(input.hasEmbedding, [input.size, 1]), w.itemHiddenFromEmbeddingFlag) as Tensor2D;
     extra = tf.add(matMul(tf, embedding, w.itemHiddenFromEmbedding as Tensor2D), flag) as Tensor2D;
   }
-  return head(tf, [[id, w.itemHiddenFromId], [text, w.itemHiddenFromText]], extra, w.itemHiddenBias, w.itemOut, w.itemOutBias);
+  return head(tf, [id, w.itemHiddenFromId], [text, w.itemHiddenFromText], shapes, extra, [w.itemHiddenBias, w.itemOut, w.itemOutBias]);
 }
 
 /**
@@ -61,10 +64,10 @@ function itemHead(tf: Tf, w: TowerWeights, id: Tensor2D, text: Tensor2D, input: 
  * and of its items' word vectors (pooled from the same token table the item tower reads, so a
  * user and an item that share words are alike from the first step of training).
  */
-export function userTower(tf: Tf, w: TowerWeights, input: UserTowerInput): Tensor2D {
+export function userTower(tf: Tf, w: TowerWeights, input: UserTowerInput, shapes?: Pick<TowerShapes, 'idPart'>): Tensor2D {
   const historyId = embeddingBag(tf, w.itemIdTable as Tensor2D, input.history);
   const historyText = embeddingBag(tf, embeddingBag(tf, w.textTable as Tensor2D, input.historyItemWords), input.historyText);
-  return userHead(tf, w, historyId, historyText);
+  return userHead(tf, w, historyId, historyText, shapes);
 }
 
 /** Item vectors [size, dim] from id embedding (zeros for items without one), pooled text tokens and precomputed embedding. */
@@ -82,5 +85,5 @@ export function bothTowers(tf: Tf, w: TowerWeights, users: UserTowerInput, items
   const words = embeddingBag(tf, w.textTable as Tensor2D, concatBags([users.historyItemWords, items.text]));
   const [historyItemWords, itemText] = tf.split(words, [historyItems, items.size]) as [Tensor2D, Tensor2D];
   const historyText = embeddingBag(tf, historyItemWords, users.historyText);
-  return [userHead(tf, w, historyId, historyText), itemHead(tf, w, itemId, itemText, items, shapes)];
+  return [userHead(tf, w, historyId, historyText, shapes), itemHead(tf, w, itemId, itemText, items, shapes)];
 }

@@ -14,12 +14,17 @@ import type { TrainContext, TrainResult } from '../../contract.js';
 import { readAllInteractions } from '../../in-memory-readers.js';
 import { twoTowerArtifact, TWO_TOWER_ARTIFACT_FORMAT, type TwoTowerConfig } from './artifact.js';
 import { buildItemFeatureRows, dominantEmbeddingDim } from './item-features.js';
-import type { TwoTowerParams } from './params.js';
+import { epochsFor, type TwoTowerParams } from './params.js';
 import { catalogTokenIdf } from './text-idf.js';
-import { initialWeights, type TowerShapes } from './tower-weights.js';
+import { initialWeights, type TowerShapes, type TowerWeights } from './tower-weights.js';
 import { buildTrainingExamples } from './training-examples.js';
 import { createTrainingParameters } from './training-parameters.js';
 import { trainStep } from './training-step.js';
+import { chooseValidation, trainingOrder, validationScore } from './validation.js';
+
+/** Epochs without a better validation score before training stops. */
+const PATIENCE = 3;
+const VALIDATION_SEED = 0x5a17d;
 
 export const TWO_TOWER_NAME = 'two-tower';
 
@@ -61,6 +66,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
     idRows: examples.itemIds.length + 1,
     textBuckets: params.textHashBuckets,
     embeddingDim,
+    idPart: 'raw',
   };
   const textConfig = { buckets: params.textHashBuckets, maxTokens: params.maxTextTokens };
   const idf = catalogTokenIdf(catalog, textConfig);
@@ -82,23 +88,29 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
 
   const random = createRandom(ctx.seed);
   const parameters = createTrainingParameters(tf, initialWeights(shapes, random, idf), shapes, params.learningRate);
-  const order = Int32Array.from({ length: examples.count }, (_, i) => i);
-  const stepsPerEpoch = Math.ceil(examples.count / params.batchSize);
-  const totalSteps = stepsPerEpoch * params.epochs;
+  // Early stopping on held-out positives unless the epochs are given; drawn from a stream of its
+  // own, so the initial weights are the same either way.
+  const validation = params.epochs === undefined ? chooseValidation(examples, createRandom(ctx.seed ^ VALIDATION_SEED)) : null;
+  const order = trainingOrder(examples, validation);
+  const epochs = epochsFor(params, order.length);
+  const stepsPerEpoch = Math.ceil(order.length / params.batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
   let stepsDone = 0;
+  let epochsDone = 0;
   let reportedPercent = -1;
   let lastEpochLoss = Number.NaN;
+  const best = { score: Number.NEGATIVE_INFINITY, epoch: 0, weights: null as TowerWeights<Float32Array> | null };
   const fitStarted = performance.now();
   const fitCpuStarted = process.cpuUsage();
 
   try {
-    for (let epoch = 0; epoch < params.epochs; epoch++) {
+    for (let epoch = 0; epoch < epochs; epoch++) {
       shuffleInPlace(order, random);
       let lossSum = 0;
       let lossWeight = 0;
-      for (let start = 0; start < examples.count; start += params.batchSize) {
+      for (let start = 0; start < order.length; start += params.batchSize) {
         abortIfAsked(signal);
-        const batch = order.subarray(start, Math.min(start + params.batchSize, examples.count));
+        const batch = order.subarray(start, Math.min(start + params.batchSize, order.length));
         const loss = trainStep(tf, parameters, { examples, features, batch }, shapes, params, random);
         lossSum += loss * batch.length;
         lossWeight += batch.length;
@@ -110,14 +122,22 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
         }
         await yieldToEventLoop();
       }
+      epochsDone = epoch + 1;
       if (lossWeight > 0) lastEpochLoss = lossSum / lossWeight;
-      ctx.log.info('two-tower: epoch done', { epoch: epoch + 1, loss: lastEpochLoss });
+      if (validation) {
+        const score = parameters.withTensors((weights) => validationScore(tf, weights, shapes, examples, features, validation, params.historyLength));
+        ctx.log.info('two-tower: epoch done', { epoch: epochsDone, loss: lastEpochLoss, validation: score });
+        if (score > best.score) Object.assign(best, { score, epoch: epochsDone, weights: parameters.snapshot() });
+        else if (epochsDone - best.epoch >= PATIENCE) break;
+      } else {
+        ctx.log.info('two-tower: epoch done', { epoch: epochsDone, loss: lastEpochLoss });
+      }
     }
     abortIfAsked(signal);
     const seconds = (performance.now() - fitStarted) / 1000;
     const cpu = process.cpuUsage(fitCpuStarted);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const weights = parameters.snapshot();
+    const weights = best.weights ?? parameters.snapshot();
     const config: TwoTowerConfig = {
       format: TWO_TOWER_ARTIFACT_FORMAT,
       shapes,
@@ -125,15 +145,17 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
       historyLength: params.historyLength,
       temperature: params.temperature,
       itemIds: [...examples.itemIds],
-      training: { backend, simd: simd ?? null, seed: ctx.seed, epochs: params.epochs, examples: examples.count },
+      training: { backend, simd: simd ?? null, seed: ctx.seed, epochs: best.weights ? best.epoch : epochsDone, examples: examples.count },
     };
     ctx.progress({ phase: 'done', percent: 100 });
     return {
       artifact: twoTowerArtifact(config, weights, idf),
       metrics: {
         ...(Number.isFinite(lastEpochLoss) ? { loss: lastEpochLoss } : {}),
-        examplesPerSecond: (examples.count * params.epochs) / Math.max(seconds, 1e-9),
-        epochs: params.epochs,
+        examplesPerSecond: (order.length * epochsDone) / Math.max(seconds, 1e-9),
+        epochs: best.weights ? best.epoch : epochsDone,
+        epochsRun: epochsDone,
+        ...(validation ? { validationScore: best.score, validationUsers: validation.heldOut.length } : {}),
         steps: stepsDone,
         examples: examples.count,
         users: examples.users,
@@ -142,7 +164,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
         // Wall time on a shared machine also counts other processes' turns on the core. CPU
         // time (this process, all threads: garbage-collector helpers too) does not, but can
         // exceed wall time when those helpers run alongside.
-        examplesPerCpuSecond: (examples.count * params.epochs) / Math.max(cpuSeconds, 1e-9),
+        examplesPerCpuSecond: (order.length * epochsDone) / Math.max(cpuSeconds, 1e-9),
         // Metrics are numbers: the backend is a one-hot key (its name is in the artifact too).
         [`backend.${backend}`]: 1,
         simd: simd ? 1 : 0,

@@ -15,6 +15,12 @@ export interface TrainingExamples {
   readonly weights: Float32Array;
   /** Index of the first example of the same user. */
   readonly userStart: Int32Array;
+  /**
+   * [tieStart[e], tieEnd[e]) are the examples of the same user at the same moment as e (one
+   * basket, or every row of a dataset with a single timestamp).
+   */
+  readonly tieStart: Int32Array;
+  readonly tieEnd: Int32Array;
   /** log(share of examples) per id-table row; row 0 holds the smallest value. */
   readonly logQ: Float32Array;
   readonly users: number;
@@ -48,6 +54,12 @@ export function buildTrainingExamples(interactions: readonly InteractionRecord[]
     weights[e] = record.weight;
     frequency[itemRows[e]!]!++;
   }
+  const tieStart = new Int32Array(count);
+  const tieEnd = new Int32Array(count);
+  const sameMoment = (a: number, b: number): boolean =>
+    positives[a]!.record.userId === positives[b]!.record.userId && positives[a]!.record.occurredAt === positives[b]!.record.occurredAt;
+  for (let e = 0; e < count; e++) tieStart[e] = e > 0 && sameMoment(e - 1, e) ? tieStart[e - 1]! : e;
+  for (let e = count - 1; e >= 0; e--) tieEnd[e] = e < count - 1 && sameMoment(e, e + 1) ? tieEnd[e + 1]! : e + 1;
   const logQ = new Float32Array(itemIds.length + 1);
   let smallest = 0;
   for (let r = 1; r <= itemIds.length; r++) {
@@ -55,5 +67,5 @@ export function buildTrainingExamples(interactions: readonly InteractionRecord[]
     smallest = Math.min(smallest, logQ[r]!);
   }
   logQ[0] = smallest;
-  return { itemIds, count, itemRows, weights, userStart, logQ, users };
+  return { itemIds, count, itemRows, weights, userStart, tieStart, tieEnd, logQ, users };
 }

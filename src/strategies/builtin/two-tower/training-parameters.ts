@@ -19,6 +19,8 @@ export interface TrainingParameters {
   readonly optimizer: Optimizer;
   /** All weights as Float32Arrays (the artifact's arrays). */
   snapshot(): TowerWeights<Float32Array>;
+  /** Runs `use` with every weight as a tensor (the tables copied in, freed afterwards); for evaluation, not training. */
+  withTensors<T>(use: (weights: TowerWeights) => T): T;
   dispose(): void;
 }
 
@@ -53,6 +55,22 @@ export function createTrainingParameters(
         else out[name] = dense[name] ? Float32Array.from(dense[name].dataSync()) : new Float32Array(0);
       }
       return out;
+    },
+    withTensors(use) {
+      const idTable = tf.tensor2d(tables.itemIdTable.values, [tables.itemIdTable.rows, shapes.dim]);
+      const textTable = tf.tensor2d(tables.textTable.values, [tables.textTable.rows, shapes.dim]);
+      const empty: Tensor[] = [];
+      const weights = {} as TowerWeights;
+      for (const name of WEIGHT_NAMES) {
+        if (name === 'itemIdTable') weights[name] = idTable;
+        else if (name === 'textTable') weights[name] = textTable;
+        else weights[name] = dense[name] ?? empty[empty.push(tf.zeros([...weightShapes(shapes)[name]])) - 1]!;
+      }
+      try {
+        return use(weights);
+      } finally {
+        tf.dispose([idTable, textTable, ...empty]);
+      }
     },
     dispose() {
       optimizer.dispose();

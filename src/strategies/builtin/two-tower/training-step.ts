@@ -12,6 +12,7 @@ import type { TwoTowerParams } from './params.js';
 import type { TowerShapes, TowerWeights } from './tower-weights.js';
 import { itemTowerInput, userTowerInput } from './tower-inputs.js';
 import { bothTowers } from './towers.js';
+import { addExampleHistory } from './training-history.js';
 import type { TrainingExamples } from './training-examples.js';
 import type { TrainingParameters } from './training-parameters.js';
 
@@ -42,14 +43,7 @@ export function trainStep(
     sampleWeights[i] = examples.weights[e]!;
   }
   const items = itemTowerInput(features, itemRows, idRows, shapes.embeddingDim);
-  const users = userTowerInput(size, params.historyLength, (u, add) => {
-    const e = batch[u]!;
-    const first = Math.max(examples.userStart[e]!, e - params.historyLength);
-    for (let p = e - 1; p >= first; p--) {
-      const row = examples.itemRows[p]!;
-      add(row, examples.weights[p]!, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
-    }
-  });
+  const users = userTowerInput(size, params.historyLength, (u, add) => addExampleHistory(examples, features, batch[u]!, params.historyLength, add));
   const offsets = inBatchLogitOffsets(itemRows, params.logQCorrection ? examples.logQ : null);
 
   // Only the rows this batch uses go to the backend, as compact tables the bags are renumbered onto.

@@ -59,7 +59,8 @@ export function userVector(w: TowerWeights<Float32Array>, shapes: TowerShapes, i
 
   const sum = new Float64Array(dim);
   addNormalized(output, sum);
-  addNormalized(historyId, sum);
+  if ((shapes.idPart ?? 'unit') === 'unit') addNormalized(historyId, sum);
+  else for (let d = 0; d < dim; d++) sum[d]! += historyId[d]!;
   addNormalized(historyText, sum);
   const result = new Float32Array(dim);
   let squared = 0;

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { rgError } from '../errors.js';
 import { FEEDBACK_TYPES, type FeedbackType } from '../interactions/feedback-type.js';
-import { CONTEXT_FEATURES } from './context-features.js';
+
+/** Built-in feature names (computed in src/policy/context-features.ts); `context.<field>` features read the request's context argument. */
+export const CONTEXT_FEATURES = ['interactions', 'recency', 'new-user', 'surface', 'hour'] as const;
+export type ContextFeatureName = (typeof CONTEXT_FEATURES)[number];
 
 const number = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 
@@ -15,12 +18,14 @@ export const META_POLICY_ENV = {
   RECGATE_META_POLICY: z.enum(['on', 'off']).default('on'),
   /** Context features the policy decides on (comma-separated; `context.<field>` for request context fields). @default interactions,recency,new-user,surface,hour */
   RECGATE_META_POLICY_FEATURES: z.string().default('interactions,recency,new-user,surface,hour'),
-  /** Lowest probability of every eligible arm. @default 0.05 */
-  RECGATE_META_POLICY_FLOOR: number(z.number().min(0).max(1)).default(0.05),
-  /** Softmax temperature over the arms' UCB scores (reward units). @default 0.02 */
-  RECGATE_META_POLICY_TEMPERATURE: number(z.number().positive()).default(0.02),
+  /** Lowest probability of every eligible arm; 1 / floor bounds every importance weight in off-policy evaluation. @default 0.02 */
+  RECGATE_META_POLICY_FLOOR: number(z.number().min(0).max(1)).default(0.02),
+  /** Softmax temperature over the arms' UCB scores (reward units). @default 0.01 */
+  RECGATE_META_POLICY_TEMPERATURE: number(z.number().positive()).default(0.01),
   /** Width of LinUCB's confidence bonus. @default 0.1 */
   RECGATE_META_POLICY_ALPHA: number(z.number().min(0)).default(0.1),
+  /** Pseudo-pulls at the arms' pooled mean each arm starts with: how much evidence it takes to move an arm's share. 0 = none. @default 100 */
+  RECGATE_META_POLICY_PRIOR_PULLS: number(z.number().min(0).max(1_000_000)).default(100),
   /** Seed of the per-request draws (combined with the impression id). @default 1 */
   RECGATE_META_POLICY_SEED: number(z.number().int().min(0)).default(1),
   /** Slots an open-ended feature (surface, context.<field>) hashes its values into. @default 16 */
@@ -64,6 +69,8 @@ export interface MetaPolicyConfig {
   readonly floor: number;
   readonly temperature: number;
   readonly alpha: number;
+  /** Prior strength: pseudo-pulls at the pooled mean per arm (evidence-shrinkage.ts). */
+  readonly priorPulls: number;
   readonly seed: number;
   readonly hashBuckets: number;
   readonly redisPrefix: string;
@@ -109,6 +116,7 @@ export function metaPolicyConfig(e: MetaPolicyEnv): MetaPolicyConfig {
     floor: e.RECGATE_META_POLICY_FLOOR,
     temperature: e.RECGATE_META_POLICY_TEMPERATURE,
     alpha: e.RECGATE_META_POLICY_ALPHA,
+    priorPulls: e.RECGATE_META_POLICY_PRIOR_PULLS,
     seed: e.RECGATE_META_POLICY_SEED,
     hashBuckets: e.RECGATE_META_POLICY_HASH_BUCKETS,
     redisPrefix: e.RECGATE_META_POLICY_REDIS_PREFIX,

@@ -6,7 +6,7 @@
  */
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { parseDatabaseUrl } from '../db/database-url.js';
+import { parseDatabaseUrl } from './database-url.js';
 
 export interface StoredUserInteractions {
   readonly attributes: unknown;

@@ -5,7 +5,7 @@
  */
 import type { CatalogView, InteractionRecord, Logger } from '../strategies/contract.js';
 import type { RegisteredStrategy } from '../strategies/registry.js';
-import type { TrainedModel } from '../jobs/train-strategy.js';
+import type { TrainedModel } from './train-strategy.js';
 
 /** Longer than any request's strategy time budget. */
 const DISPOSE_GRACE_MS = 30_000;

@@ -2,12 +2,14 @@
  * The training processor: one strategy, fitted on the interactions and catalogue it is
  * given. The embedded mode runs it in-process; queue workers run the same function.
  */
-import type { CatalogReader, InteractionReader, Logger, TrainProgress, TrainResult } from '../strategies/contract.js';
+import type { CatalogReader, ImpressionReader, InteractionReader, Logger, TrainProgress, TrainResult } from '../strategies/contract.js';
 import type { RegisteredStrategy } from '../strategies/registry.js';
 
 export interface TrainStrategyInput {
   readonly interactions: InteractionReader;
   readonly catalog: CatalogReader;
+  /** The impression log, when the host keeps one. @default none */
+  readonly impressions?: ImpressionReader;
   /** @default 42 */
   readonly seed?: number;
   readonly signal?: AbortSignal;
@@ -35,6 +37,7 @@ export async function trainStrategy(entry: RegisteredStrategy, input: TrainStrat
     signal: input.signal ?? new AbortController().signal,
     interactions: input.interactions,
     catalog: input.catalog,
+    ...(input.impressions ? { impressions: input.impressions } : {}),
     clock: { now: () => Date.now() },
     log: input.log ?? silentLog,
     progress: input.onProgress ?? (() => {}),

@@ -5,8 +5,8 @@
 import type { InteractionRecord, UserState } from '../strategies/contract.js';
 import { isFeedbackType } from '../interactions/feedback-type.js';
 import { signalWeight, type SignalPolicy } from '../interactions/signal-policy.js';
-import type { CatalogCache } from '../catalog/catalog-cache.js';
-import type { ServingStore } from './serving-store.js';
+import type { CatalogCache } from './catalog-cache.js';
+import type { ServingStore } from '../db/serving-store.js';
 
 /** Cap on interactions read per request; beyond it only the newest count. */
 const MAX_INTERACTIONS_READ = 5_000;

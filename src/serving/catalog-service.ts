@@ -3,14 +3,18 @@
  * (their interactions, impressions and adapted state go with them). Each call is one
  * transaction.
  */
-import type { Database } from '../db/index.js';
+import { findItem, findUser, interactionCount, itemPage, recentInteractions, type Database, type ItemPageQuery, type StoredInteraction, type StoredItem, type StoredUser } from '../db/index.js';
 import { embeddingToBytes } from '../db/item-mapping.js';
-import { itemsInput, externalId, userInput } from '../serving/input-schemas.js';
-import { parseInput } from '../serving/validation.js';
-import type { ImpressionLog } from '../serving/impression-log.js';
-import type { CatalogCache } from './catalog-cache.js';
+import { itemsInput, externalId, userInput } from './input-schemas.js';
+import { parseInput } from './validation.js';
+import type { ImpressionLog } from './impression-log.js';
+import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 
+/**
+ * The catalogue and its users as the API reads and writes them: resolvers call this, never
+ * the database.
+ */
 export class CatalogService {
   constructor(
     private readonly deps: {
@@ -21,6 +25,29 @@ export class CatalogService {
       readonly adaptations?: AdaptedStateStore;
     },
   ) {}
+
+  /** One item by external id (inactive ones included), or null. */
+  item(id: string): Promise<StoredItem | null> {
+    return findItem(this.deps.db, id);
+  }
+
+  /** A page of items in catalogue order. */
+  items(query: ItemPageQuery): Promise<StoredItem[]> {
+    return itemPage(this.deps.db, query);
+  }
+
+  user(id: string): Promise<StoredUser | null> {
+    return findUser(this.deps.db, id);
+  }
+
+  interactionCount(user: StoredUser): Promise<number> {
+    return interactionCount(this.deps.db, user.dbId);
+  }
+
+  /** The user's latest interactions, newest first. */
+  recentInteractions(user: StoredUser, limit: number): Promise<StoredInteraction[]> {
+    return recentInteractions(this.deps.db, user.dbId, limit);
+  }
 
   /** Creates or replaces items (all fields, categories included); returns their external ids. */
   async upsertItems(rawItems: unknown): Promise<string[]> {
@@ -49,14 +76,14 @@ export class CatalogService {
     return items.map((i) => i.id);
   }
 
-  async upsertUser(rawUser: unknown): Promise<{ id: string; attributes: Record<string, unknown>; createdAt: Date; updatedAt: Date }> {
+  async upsertUser(rawUser: unknown): Promise<StoredUser & { attributes: Record<string, unknown> }> {
     const user = parseInput(userInput, rawUser, 'user');
     const row = await this.deps.db.prisma.user.upsert({
       where: { externalId: user.id },
       create: { externalId: user.id, attributes: user.attributes as object },
       update: { attributes: user.attributes as object },
     });
-    return { id: row.externalId, attributes: user.attributes, createdAt: row.createdAt, updatedAt: row.updatedAt };
+    return { id: row.externalId, dbId: row.id, attributes: user.attributes, createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
   /**

@@ -1,16 +1,16 @@
 import type { CatalogCache } from '../catalog/catalog-cache.js';
-import type { CatalogService } from '../catalog/catalog-service.js';
+import type { CatalogService } from '../serving/catalog-service.js';
 import type { Database } from '../db/index.js';
 import type { StrategyRegistry } from '../strategies/registry.js';
-import type { FeedbackService } from './feedback-service.js';
-import type { ImpressionLog } from './impression-log.js';
-import type { LiveModels } from './live-models.js';
+import type { FeedbackService } from '../serving/feedback-service.js';
+import type { ImpressionLog } from '../serving/impression-log.js';
+import type { LiveModels } from '../models/live-models.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { ModelReloader } from '../models/model-reloader.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { RecommendService } from './recommend-service.js';
+import type { RecommendService } from '../serving/recommend-service.js';
 import type { MetaPolicyRuntime } from '../policy/meta-policy-runtime.js';
-import type { ServingPolicy } from './serving-policy.js';
+import type { ServingPolicy } from '../serving/serving-policy.js';
 
 /** Everything resolvers use, built once per gateway by `createGateway`. */
 export interface GatewayServices {

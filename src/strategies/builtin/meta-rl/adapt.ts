@@ -1,0 +1,50 @@
+/**
+ * `adapt`: the inner loop on the user's own history. The encoder gives the state before each
+ * of the user's positive interactions; a few SGD steps move the policy head from its
+ * meta-learned initial values towards predicting those interactions (inner-loop.ts); the
+ * adapted head is the user's state. Negatives are drawn like training's, from a generator
+ * seeded by the user and their history, so the same history adapts to the same head.
+ */
+import { createRandom } from '../../../ml/random.js';
+import type { AdaptContext, AdaptedUserState, UserState } from '../../contract.js';
+import { adaptedHeadState } from './adapted-state.js';
+import { gruForward } from './gru.js';
+import { historyInput } from './history-input.js';
+import { adaptHead, type SupportSet } from './inner-loop.js';
+import { historySteps, servingSpace, type MetaRlModel } from './serving-model.js';
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptContext): AdaptedUserState | null {
+  if (model.disposed) throw new Error('meta-rl: adapt() on a disposed model');
+  const settings = model.adaptation;
+  if (settings.steps === 0) return null;
+  const { items, aligned } = servingSpace(model, ctx.catalog);
+  const steps = historySteps(model, user.history);
+  const H = model.shapes.stateUnits;
+  const support: SupportSet = { states: new Float32Array(0), stateOffsets: [], actions: [], weights: [] };
+  steps.forEach((s, t) => {
+    if (s.row < 0 || !(s.weight > 0)) return;
+    (support.stateOffsets as number[]).push(t * H);
+    (support.actions as number[]).push(s.row);
+    (support.weights as number[]).push(s.weight);
+  });
+  // A brand-new user (or one whose items the model cannot place) is served the meta-learned start.
+  if (support.actions.length === 0 || aligned.sampler.empty) return null;
+  const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
+  const last = user.history[user.history.length - 1]!;
+  const random = createRandom(fnv1a(`${user.id}\u0000${user.history.length}\u0000${last.occurredAt}`));
+  const head = adaptHead(
+    model.weights.head,
+    { ...support, states: trace.states },
+    aligned.sampler.sample(settings.negatives, random),
+    items,
+    aligned.bias,
+    { steps: settings.steps, learningRate: settings.learningRate, hidden: H },
+  );
+  return adaptedHeadState(head, { steps: settings.steps, support: support.actions.length });
+}

@@ -1,0 +1,211 @@
+/**
+ * The outer loop: users' timelines cut into tasks (a support of the interactions just before a
+ * stretch of later interactions, the query), batches of tasks, one Adam step per batch.
+ *
+ * Per task: the GRU encodes the history; the inner loop adapts the policy head on the support
+ * (first-order MAML: no gradient through the inner steps); at the adapted head, every query
+ * action (the query's interactions, and every item of the slates shown in that stretch) adds
+ *   −[ρ_sup·w_t + ρ_rl·min(π/β, c)·λ_K/K·(R − V(s))] ∇ log π(a|s)     (policy, through the state)
+ *   −∇ log β(a|s)                                                (behaviour head, state stopped)
+ *   ½ ∇ (R − V(s))²                                               (value head, state stopped)
+ * The gradient at the adapted head is applied to its initial values (FOMAML). λ_K is divided by
+ * K so the weight stays within c·|R − V| (a constant step-size scale).
+ */
+import { rgError } from '../../../errors.js';
+import type { Random } from '../../../ml/random.js';
+import { gruBackward, gruForward } from './gru.js';
+import { historyInput } from './history-input.js';
+import { adaptHead, type SupportSet } from './inner-loop.js';
+import type { NegativeSampler } from './negative-sampler.js';
+import { correctionWeight } from './off-policy-correction.js';
+import type { MetaRlParams } from './params.js';
+import { flattenPolicy, zeroPolicy, type PolicyShapes, type PolicyWeights } from './policy-weights.js';
+import { DenseAdam } from './adam.js';
+import { accumulateHeadGradient, candidateProbabilities, projectState, type ItemSpace, type NegativeSample } from './sampled-softmax.js';
+import type { TimelineSlate, UserTimeline } from './timelines.js';
+
+export const META_RL_NAME = 'meta-rl';
+
+/** A stretch of one user's timeline: support [queryStart − support, queryStart), query [queryStart, queryEnd). */
+export interface Task {
+  readonly timeline: UserTimeline;
+  readonly queryStart: number;
+  readonly queryEnd: number;
+  readonly support: number;
+}
+
+export type TaskParams = Pick<MetaRlParams, 'queryLength' | 'maxSupport' | 'historyLength' | 'metaLearning'>;
+
+/** This epoch's tasks: every timeline tiled into query stretches from a random phase, support sizes at random. */
+export function epochTasks(timelines: readonly UserTimeline[], params: TaskParams, random: Random): Task[] {
+  const tasks: Task[] = [];
+  const Q = params.queryLength;
+  for (const timeline of timelines) {
+    const m = timeline.steps.length;
+    if (m === 0 && timeline.slates.length === 0) continue;
+    let start = 0;
+    let end = Math.min(m, 1 + random.int(Q));
+    for (;;) {
+      const most = params.metaLearning ? Math.min(params.maxSupport, params.historyLength, start) : 0;
+      tasks.push({ timeline, queryStart: start, queryEnd: end, support: random.int(most + 1) });
+      if (end >= m) break;
+      start = end;
+      end = Math.min(m, end + Q);
+    }
+  }
+  return random.shuffle(tasks);
+}
+
+export interface StepStatistics {
+  actions: number;
+  supervisedLoss: number;
+  supervisedActions: number;
+  slateActions: number;
+}
+
+export interface OuterStepContext {
+  readonly weights: PolicyWeights;
+  readonly shapes: PolicyShapes;
+  readonly items: ItemSpace;
+  readonly params: MetaRlParams;
+}
+
+/**
+ * Adds the gradient of one task's query loss to `grads` (mean over `scale` actions) and its
+ * statistics to `stats`.
+ */
+export function accumulateTask(ctx: OuterStepContext, task: Task, sample: NegativeSample, scale: number, grads: PolicyWeights, stats: StepStatistics): void {
+  const { weights, shapes, items, params } = ctx;
+  const H = shapes.stateUnits;
+  const { timeline, queryStart, queryEnd, support } = task;
+  const first = Math.max(0, queryStart - Math.max(params.historyLength, support));
+  // The GRU reads interactions [first, queryEnd): state index t − first precedes interaction t.
+  const steps = timeline.steps.slice(first, queryEnd);
+  const trace = gruForward(weights.gru, historyInput(steps, items), steps.length);
+  const at = (t: number): number => (t - first) * H;
+
+  const supportSet: SupportSet = { states: trace.states, stateOffsets: [], actions: [], weights: [] };
+  for (let t = queryStart - support; t < queryStart; t++) {
+    const step = timeline.steps[t]!;
+    if (step.row < 0 || !(step.weight > 0)) continue;
+    (supportSet.stateOffsets as number[]).push(at(t));
+    (supportSet.actions as number[]).push(step.row);
+    (supportSet.weights as number[]).push(step.weight);
+  }
+  const head = adaptHead(weights.head, supportSet, sample, items, weights.itemBias, {
+    steps: params.metaLearning ? params.innerSteps : 0,
+    learningRate: params.innerLearningRate,
+    hidden: H,
+  });
+
+  const dStates = new Float32Array(trace.states.length);
+  const headGrad = { w: grads.head.w, b: grads.head.b, bias: grads.itemBias };
+  const behaviourGrad = { w: grads.behaviour.w, b: grads.behaviour.b, bias: grads.behaviourItemBias };
+  const act = (t: number, row: number, ret: number, supervised: number, fromSlate: boolean): void => {
+    const offset = at(t);
+    const pi = candidateProbabilities(projectState(head, trace.states, offset, H, items.dim), row, sample, items, weights.itemBias);
+    const beta = candidateProbabilities(projectState(weights.behaviour, trace.states, offset, H, items.dim), row, sample, items, weights.behaviourItemBias);
+    let value = weights.valueBias[0]!;
+    for (let h = 0; h < H; h++) value += weights.value[h]! * trace.states[offset + h]!;
+    const rl = correctionWeight({
+      pi: pi[0]!,
+      beta: beta[0]!,
+      reward: ret,
+      value,
+      cap: params.ratioCap,
+      slateSize: params.slateSize,
+      corrected: params.offPolicyCorrection,
+    });
+    const scaleK = params.offPolicyCorrection ? params.slateSize : 1;
+    const coef = params.reinforceWeight * (rl / scaleK) + params.supervisedWeight * supervised;
+    accumulateHeadGradient(coef * scale, pi, row, sample, items, head, trace.states, offset, H, headGrad, dStates, offset);
+    accumulateHeadGradient(scale, beta, row, sample, items, weights.behaviour, trace.states, offset, H, behaviourGrad);
+    const dValue = (value - ret) * scale;
+    for (let h = 0; h < H; h++) grads.value[h]! += dValue * trace.states[offset + h]!;
+    grads.valueBias[0]! += dValue;
+    stats.actions++;
+    if (supervised > 0) {
+      stats.supervisedLoss -= Math.log(Math.max(pi[0]!, 1e-30));
+      stats.supervisedActions++;
+    }
+    if (fromSlate) stats.slateActions++;
+  };
+  for (let t = queryStart; t < queryEnd; t++) {
+    const step = timeline.steps[t]!;
+    if (step.row < 0) continue;
+    act(t, step.row, timeline.returns[t]!, step.weight > 0 ? step.weight : 0, false);
+  }
+  for (const slate of querySlates(task)) {
+    const future = params.gamma * timeline.returns[slate.before]!;
+    slate.rows.forEach((row, i) => act(slate.before, row, slate.rewards[i]! + future, 0, true));
+  }
+  gruBackward(weights.gru, trace, dStates, grads.gru);
+}
+
+/** The slates shown during the task's query stretch (after its last interaction too, for a timeline's last task). */
+function querySlates(task: Task): TimelineSlate[] {
+  const last = task.queryEnd === task.timeline.steps.length;
+  return task.timeline.slates.filter((s) => s.before >= task.queryStart && (s.before < task.queryEnd || (s.before === task.queryEnd && last)));
+}
+
+/** Query actions of a task (the mean's denominator). */
+export function taskActions(task: Task): number {
+  let n = 0;
+  for (let t = task.queryStart; t < task.queryEnd; t++) if (task.timeline.steps[t]!.row >= 0) n++;
+  for (const slate of querySlates(task)) n += slate.rows.length;
+  return n;
+}
+
+export interface MetaTrainingInput extends OuterStepContext {
+  readonly timelines: readonly UserTimeline[];
+  readonly sampler: NegativeSampler;
+  readonly random: Random;
+  readonly signal: AbortSignal;
+  readonly onProgress: (fraction: number) => void;
+}
+
+export interface MetaTrainingResult {
+  readonly actions: number;
+  readonly slateActions: number;
+  readonly tasks: number;
+  readonly loss: number;
+  readonly seconds: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs every epoch; changes `input.weights` in place. */
+export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingResult> {
+  const { params, shapes, weights, random, sampler } = input;
+  const started = performance.now();
+  const adam = new DenseAdam<keyof ReturnType<typeof flattenPolicy>>(params.learningRate);
+  const flatWeights = flattenPolicy(weights);
+  const stats: StepStatistics = { actions: 0, supervisedLoss: 0, supervisedActions: 0, slateActions: 0 };
+  let tasks = 0;
+  let lastLoss = 0;
+  if (sampler.empty) return { actions: 0, slateActions: 0, tasks: 0, loss: 0, seconds: 0 };
+  for (let epoch = 0; epoch < params.epochs; epoch++) {
+    const epochStats: StepStatistics = { actions: 0, supervisedLoss: 0, supervisedActions: 0, slateActions: 0 };
+    const list = epochTasks(input.timelines, params, random);
+    for (let start = 0; start < list.length; start += params.batchSize) {
+      if (input.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: META_RL_NAME });
+      const batch = list.slice(start, start + params.batchSize);
+      let actions = 0;
+      for (const task of batch) actions += taskActions(task);
+      if (actions === 0) continue;
+      const grads = zeroPolicy(shapes);
+      const sample = sampler.sample(params.negatives, random);
+      for (const task of batch) accumulateTask(input, task, sample, 1 / actions, grads, epochStats);
+      adam.apply(flatWeights, flattenPolicy(grads));
+      tasks += batch.length;
+      if ((start / params.batchSize) % 20 === 19) {
+        input.onProgress((epoch + start / list.length) / params.epochs);
+        await yieldToEventLoop();
+      }
+    }
+    stats.actions += epochStats.actions;
+    stats.slateActions += epochStats.slateActions;
+    lastLoss = epochStats.supervisedActions > 0 ? epochStats.supervisedLoss / epochStats.supervisedActions : 0;
+  }
+  return { actions: stats.actions, slateActions: stats.slateActions, tasks, loss: lastLoss, seconds: (performance.now() - started) / 1000 };
+}
