@@ -61,6 +61,8 @@ const envSchema = z.object({
   RECGATE_STRATEGY_TIMEOUT_MS: number(z.number().int().positive()).default(200),
   /** How often each gateway reloads popularity from the database, seconds. @default 60 */
   RECGATE_REFRESH_SECONDS: number(z.number().positive()).default(60),
+  /** How often each gateway re-reads the running experiments (changes made elsewhere), seconds; 0 = never. @default 5 */
+  RECGATE_EXPERIMENTS_REFRESH_SECONDS: number(z.number().min(0)).default(5),
   /** Extra plugin paths (folders or entry files), comma-separated. @default none */
   RECGATE_PLUGINS: z.string().default(''),
   /** Folder scanned for plugins (one subfolder each). @default <recgate>/plugins */
@@ -106,6 +108,8 @@ export interface Config {
   readonly maxQueryCost: number;
   readonly strategyTimeoutMs: number;
   readonly refreshSeconds: number;
+  /** How often running experiments are re-read, seconds (0: only after changes made here). */
+  readonly experimentsRefreshSeconds: number;
   readonly historyLength: number;
   readonly pluginPaths: readonly string[];
   readonly pluginDir: string | null;
@@ -205,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryCost: e.RECGATE_MAX_QUERY_COST,
     strategyTimeoutMs: e.RECGATE_STRATEGY_TIMEOUT_MS,
     refreshSeconds: e.RECGATE_REFRESH_SECONDS,
+    experimentsRefreshSeconds: e.RECGATE_EXPERIMENTS_REFRESH_SECONDS,
     historyLength: e.RECGATE_HISTORY_LENGTH,
     pluginPaths: Object.freeze(list(e.RECGATE_PLUGINS)),
     pluginDir: e.RECGATE_PLUGIN_DIR,

@@ -26,6 +26,8 @@ export interface ImpressionRow {
   /** Meta-policy context features, or null. */
   readonly features: unknown;
   readonly variant: string | null;
+  /** The experiment (key, variant, phase) the slate was served under, or null. */
+  readonly experiment: { readonly key: string; readonly variant: string; readonly phase: number } | null;
   readonly createdAt: Date;
 }
 
@@ -51,11 +53,11 @@ function sqliteStore(file: string): ServingStore {
     'SELECT "itemId", "type", "value", "occurredAt" FROM "Interaction" WHERE "userId" = ? ORDER BY "occurredAt" DESC, "id" DESC LIMIT ?',
   );
   const insert = db.prepare(
-    'INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "experimentKey", "experimentVariant", "experimentPhase", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertAll = db.transaction((rows: readonly ImpressionRow[]) => {
     for (const r of rows) {
-      insert.run(r.id, r.userExternalId, r.surface, r.strategy, r.modelVersion, JSON.stringify(r.items), r.propensity, JSON.stringify(r.context), r.features === null ? null : JSON.stringify(r.features), r.variant, r.createdAt.getTime());
+      insert.run(r.id, r.userExternalId, r.surface, r.strategy, r.modelVersion, JSON.stringify(r.items), r.propensity, JSON.stringify(r.context), r.features === null ? null : JSON.stringify(r.features), r.variant, r.experiment?.key ?? null, r.experiment?.variant ?? null, r.experiment?.phase ?? null, r.createdAt.getTime());
     }
   });
   return {
@@ -99,8 +101,8 @@ function postgresStore(url: string, poolSize: number): ServingStore {
     async insertImpressions(rows) {
       // One statement for the batch: arrays unnested server-side.
       await pool.query(
-        `INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "createdAt")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[], $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamp(3)[])`,
+        `INSERT INTO "Impression" ("id", "userExternalId", "surface", "strategy", "modelVersion", "items", "propensity", "context", "features", "variant", "experimentKey", "experimentVariant", "experimentPhase", "createdAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::float8[], $8::jsonb[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::int[], $14::timestamp(3)[])`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.userExternalId),
@@ -112,6 +114,9 @@ function postgresStore(url: string, poolSize: number): ServingStore {
           rows.map((r) => JSON.stringify(r.context)),
           rows.map((r) => (r.features === null ? null : JSON.stringify(r.features))),
           rows.map((r) => r.variant),
+          rows.map((r) => r.experiment?.key ?? null),
+          rows.map((r) => r.experiment?.variant ?? null),
+          rows.map((r) => r.experiment?.phase ?? null),
           rows.map((r) => r.createdAt.toISOString().replace('Z', '')),
         ],
       );

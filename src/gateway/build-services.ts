@@ -21,6 +21,8 @@ import { InMemoryAdaptedStateStore } from '../adaptation/in-memory-adapted-state
 import { RedisAdaptedStateStore } from '../adaptation/redis-adapted-state-store.js';
 import { CatalogService } from '../serving/catalog-service.js';
 import { ImpressionLog } from '../serving/impression-log.js';
+import { ExperimentsRuntime } from '../experiments/experiments-runtime.js';
+import { PinnedModels } from '../experiments/pinned-models.js';
 import { RecommendService } from '../serving/recommend-service.js';
 import { FeedbackService } from '../serving/feedback-service.js';
 import { servingChain } from '../serving/serving-chain.js';
@@ -81,6 +83,20 @@ export async function buildServices(config: Config, options: BuildOptions): Prom
     adapt: (userId) => adaptUser({ users, models, catalog: () => catalogCache.view, store: adaptedStates, log }, userId),
   });
 
+  const experiments = new ExperimentsRuntime({
+    db,
+    strategies: registry,
+    rewards: config.metaPolicy,
+    log,
+    refreshMs: config.experimentsRefreshSeconds * 1000,
+    serving: {
+      metaPolicy: metaPolicy?.policy ?? null,
+      pinned: new PinnedModels({ store: jobRuntime.store, registry, catalog: () => catalogCache.view, log }),
+      log,
+    },
+  });
+  await experiments.start();
+
   const services: GatewayServices = {
     db,
     modelStore: jobRuntime.store,
@@ -92,9 +108,20 @@ export async function buildServices(config: Config, options: BuildOptions): Prom
     servingPolicy,
     impressions,
     metaPolicy,
+    experiments,
     catalog: new CatalogService({ db, cache: catalogCache, impressions, adaptations: adaptedStates }),
     recommend: new RecommendService(
-      { catalog: catalogCache, users, models, impressions, log, policy: servingPolicy, adaptations: adaptedStates },
+      {
+        catalog: catalogCache,
+        users,
+        models,
+        impressions,
+        log,
+        policy: servingPolicy,
+        // An experiment's variant serves the users assigned to it; everyone else gets the configured policy.
+        resolvePolicy: (input) => experiments.policyFor(input.userId, input.surface) ?? servingPolicy,
+        adaptations: adaptedStates,
+      },
       { strategyTimeoutMs: config.strategyTimeoutMs },
     ),
     feedback: new FeedbackService({
@@ -118,6 +145,7 @@ export async function buildServices(config: Config, options: BuildOptions): Prom
       await adaptedStates.close();
       await impressions.close();
       await metaPolicy?.close();
+      await experiments.close();
       models.close();
       await store.close();
       if (!options.db) await db.close();

@@ -22,6 +22,21 @@ export interface LiveModel {
   readonly adapts: boolean;
 }
 
+/** Loads a trained model into a servable one (the caller owns it: dispose it when done). */
+export async function loadLiveModel(entry: RegisteredStrategy, trained: TrainedModel, catalog: CatalogView, log: Logger): Promise<LiveModel> {
+  const model = await entry.definition.load(trained.artifact, { params: entry.params, catalog, log });
+  return Object.freeze({
+    strategy: trained.strategy,
+    version: trained.version,
+    entry,
+    model,
+    metrics: trained.metrics,
+    trainedAt: trained.trainedAt,
+    loadedAt: new Date(),
+    adapts: entry.definition.adapts(entry.params),
+  });
+}
+
 export class LiveModels {
   readonly #models = new Map<string, LiveModel>();
   /** Replaced models waiting out their grace period. */
@@ -39,17 +54,7 @@ export class LiveModels {
 
   /** Loads a trained model and makes it the one served for its strategy. */
   async install(entry: RegisteredStrategy, trained: TrainedModel, catalog: CatalogView): Promise<LiveModel> {
-    const model = await entry.definition.load(trained.artifact, { params: entry.params, catalog, log: this.log });
-    const live: LiveModel = Object.freeze({
-      strategy: trained.strategy,
-      version: trained.version,
-      entry,
-      model,
-      metrics: trained.metrics,
-      trainedAt: trained.trainedAt,
-      loadedAt: new Date(),
-      adapts: entry.definition.adapts(entry.params),
-    });
+    const live = await loadLiveModel(entry, trained, catalog, this.log);
     const previous = this.#models.get(trained.strategy);
     this.#models.set(trained.strategy, live);
     if (previous) this.#disposeLater(previous);

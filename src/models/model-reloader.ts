@@ -13,6 +13,29 @@ import type { LiveModels } from './live-models.js';
 import type { ModelStore } from './model-store.js';
 import type { ModelVersion } from './model-version.js';
 import type { PromotionMessage } from './promotion-channel.js';
+import type { TrainedModel } from './train-strategy.js';
+
+/**
+ * A stored version as the registry entry it loads with and the trained model to load. The
+ * version's own params: a model trained with other params than the registered ones must be
+ * loaded with the params it was trained with.
+ */
+export function storedModelOf(version: ModelVersion, registry: StrategyRegistry): { entry: RegisteredStrategy; trained: TrainedModel } {
+  const registered = registry.get(version.strategy);
+  const entry = Object.freeze({ ...registered, params: Object.freeze(parseStrategyParams(registered.definition, version.params)) });
+  return {
+    entry,
+    trained: {
+      artifact: decodeArtifact(version.artifact, { label: version.id }),
+      metrics: version.metrics,
+      strategy: version.strategy,
+      strategyVersion: version.strategyVersion,
+      version: version.id,
+      trainedAt: version.trainedAt,
+      durationMs: version.durationMs,
+    },
+  };
+}
 
 export interface ModelReloaderOptions {
   readonly store: ModelStore;
@@ -94,28 +117,12 @@ export class ModelReloader {
   }
 
   async #install(version: ModelVersion): Promise<void> {
-    const registered = this.options.registry.get(version.strategy);
-    // The version's own params: a model trained with other params than the registered ones
-    // must be loaded with the params it was trained with.
-    const entry = Object.freeze({ ...registered, params: Object.freeze(parseStrategyParams(registered.definition, version.params)) });
+    const { entry, trained } = storedModelOf(version, this.options.registry);
     if (this.options.include && !this.options.include(entry)) {
       this.#excluded.add(version.id);
       return;
     }
-    const artifact = decodeArtifact(version.artifact, { label: version.id });
-    await this.options.models.install(
-      entry,
-      {
-        artifact,
-        metrics: version.metrics,
-        strategy: version.strategy,
-        strategyVersion: version.strategyVersion,
-        version: version.id,
-        trainedAt: version.trainedAt,
-        durationMs: version.durationMs,
-      },
-      this.options.catalog(),
-    );
+    await this.options.models.install(entry, trained, this.options.catalog());
     this.options.log.info('model version loaded', { strategy: version.strategy, version: version.id, metrics: version.metrics });
   }
 

@@ -80,6 +80,8 @@ export async function metaPolicyTarget(
   feedback: LoggedBanditFeedback,
   config: MetaPolicyConfig,
   snapshot: { state: PolicyStatistics; createdAt: Date } | null,
+  /** Only these arms may be chosen (an experiment variant's `arms`); absent: every arm in the log. */
+  allowedArms?: readonly string[],
 ): Promise<TargetPolicy> {
   const overrides = parseMetaPolicyOverrides(settings);
   const spec = `meta-policy:${settings}`;
@@ -88,7 +90,7 @@ export async function metaPolicyTarget(
   await statistics.restore({ arms: snapshot?.state.arms ?? {}, floor });
   const policy = new MetaPolicy({ ...config, ...overrides, floor }, statistics);
   const { space } = feedback;
-  const arms = [...new Set(feedback.rounds.map((r) => space.actions[r.action]!))].sort();
+  const arms = [...new Set(feedback.rounds.map((r) => space.actions[r.action]!))].filter((a) => !allowedArms || allowedArms.includes(a)).sort();
   const names = feedback.contextNames.categorical;
   // Rounds share few distinct contexts; one distribution per context.
   const cache = new Map<string, Float64Array>();

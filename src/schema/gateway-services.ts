@@ -11,6 +11,7 @@ import type { JobService } from '../jobs/job-service.js';
 import type { RecommendService } from '../serving/recommend-service.js';
 import type { MetaPolicyRuntime } from '../policy/meta-policy-runtime.js';
 import type { ServingPolicy } from '../serving/serving-policy.js';
+import type { ExperimentsRuntime } from '../experiments/experiments-runtime.js';
 
 /** Everything resolvers use, built once per gateway by `createGateway`. */
 export interface GatewayServices {
@@ -32,4 +33,6 @@ export interface GatewayServices {
   readonly servingPolicy: ServingPolicy;
   /** The meta-policy choosing the strategy per request; null when RECGATE_META_POLICY=off. */
   readonly metaPolicy: MetaPolicyRuntime | null;
+  /** A/B experiments: lifecycle, the running ones the request path assigns from, results. */
+  readonly experiments: ExperimentsRuntime;
 }

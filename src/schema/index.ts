@@ -11,6 +11,7 @@ import './strategies.js';
 import './jobs.js';
 import './models.js';
 import './meta-policy.js';
+import './experiments.js';
 
 let schema: GraphQLSchema | null = null;
 

@@ -1,5 +1,6 @@
 /** The `recommendations` query: a slate for one user. */
 import type { Slate, SlateAdaptation, SlateItem } from '../serving/recommend-service.js';
+import type { ExperimentExposure } from '../serving/serving-policy.js';
 import { MAX_LIMIT, MAX_SESSION_ITEMS, MAX_SIMILAR_ITEMS, recommendationsInput, similarItemsInput } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { builder } from './builder.js';
@@ -24,6 +25,14 @@ const SlateAdaptationRef = builder.objectRef<SlateAdaptation>('SlateAdaptation')
   }),
 });
 
+const SlateExperimentRef = builder.objectRef<ExperimentExposure>('SlateExperiment').implement({
+  description: 'The experiment variant this slate was served under.',
+  fields: (t) => ({
+    key: t.exposeString('key', { description: 'The experiment.' }),
+    variant: t.exposeString('variant'),
+  }),
+});
+
 const SlateRef = builder.objectRef<Slate>('Slate').implement({
   description: 'What was served: log feedback against its impressionId.',
   fields: (t) => ({
@@ -39,6 +48,12 @@ const SlateRef = builder.objectRef<Slate>('Slate').implement({
       nullable: true,
       description: 'Null when the serving strategy does not adapt per user, or has not adapted to this user with the model version served.',
       resolve: (s) => s.adaptation,
+    }),
+    experiment: t.field({
+      type: SlateExperimentRef,
+      nullable: true,
+      description: 'The running experiment and variant the user was assigned to on this surface; null outside experiments.',
+      resolve: (s) => s.experiment,
     }),
   }),
 });

@@ -5,6 +5,7 @@
  */
 import type { ServingStore } from '../db/serving-store.js';
 import type { Logger } from '../strategies/contract.js';
+import type { ExperimentExposure } from './serving-policy.js';
 
 export interface SlateEntry {
   readonly itemId: string;
@@ -25,6 +26,8 @@ export interface ImpressionRecord {
   readonly features: Readonly<Record<string, string>> | null;
   /** `meta-policy` when the meta-policy chose the strategy (these impressions teach it). */
   readonly variant: string | null;
+  /** The experiment variant the request was served under, if any. */
+  readonly experiment: ExperimentExposure | null;
   readonly createdAt: Date;
 }
 

@@ -18,7 +18,7 @@ import type { LiveModel, LiveModels } from '../models/live-models.js';
 import { withTimeBudget } from './time-budget.js';
 import type { ServingUser, UserStateLoader } from '../catalog/user-state-loader.js';
 import { FALLBACK_STRATEGY } from './serving-chain.js';
-import type { ServingDecision, ServingPolicy } from './serving-policy.js';
+import type { ExperimentExposure, ServingDecision, ServingPolicy } from './serving-policy.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 import type { StoredAdaptation } from '../adaptation/stored-adaptation.js';
 
@@ -50,6 +50,8 @@ export interface Slate {
   readonly items: readonly SlateItem[];
   /** The serving strategy's adaptation to this user; null when it has none for this model version. */
   readonly adaptation: SlateAdaptation | null;
+  /** The experiment variant the user was served under; null outside experiments. */
+  readonly experiment: ExperimentExposure | null;
 }
 
 interface Served {
@@ -202,6 +204,7 @@ export class RecommendService {
             interactions: served.adaptation.interactions,
           }
         : null,
+      experiment: decision.experiment ?? null,
     };
     this.deps.impressions.append({
       id: impressionId,
@@ -215,6 +218,7 @@ export class RecommendService {
       features: decision.features,
       // Only slates an arm of the decision served teach the policy (not the empty-handed fallback).
       variant: served.chosen ? decision.variant : null,
+      experiment: slate.experiment,
       createdAt: new Date(request.now),
     });
     return slate;
@@ -228,7 +232,7 @@ export class RecommendService {
    */
   async #serve(decision: ServingDecision, request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>, call: StrategyCall): Promise<Served> {
     for (let choice = decision.next(); choice; choice = decision.next()) {
-      const live = this.deps.models.get(choice.arm);
+      const live = choice.model ?? this.deps.models.get(choice.arm);
       if (!live) continue;
       const adaptation = adaptationFor(live, adaptations);
       let items: ScoredItem[];

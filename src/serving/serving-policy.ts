@@ -9,6 +9,7 @@
  * configured one by default, an experiment's variant when one applies.
  */
 import type { ContextFeatures, DecisionContext } from '../policy/context-features.js';
+import type { LiveModel } from '../models/live-models.js';
 
 /** What serving knows when the policy decides. */
 export interface ServingRequest {
@@ -29,6 +30,15 @@ export interface ServingChoice {
   readonly arm: string;
   /** Probability of serving this arm given the arms that were drawn before it and did not serve. */
   readonly propensity: number;
+  /** The model to ask (a pinned model version); absent: the arm's live model. */
+  readonly model?: LiveModel;
+}
+
+/** The experiment variant a request was assigned to; logged with the impression, returned with the slate. */
+export interface ExperimentExposure {
+  readonly key: string;
+  readonly variant: string;
+  readonly phase: number;
 }
 
 export type ArmOutcome =
@@ -46,6 +56,8 @@ export interface ServingDecision {
    * from the impressions carrying its variant. Null: the impression teaches nothing.
    */
   readonly variant: string | null;
+  /** Set when the request is served under an experiment's variant. */
+  readonly experiment?: ExperimentExposure | null;
   /** The next arm to ask; null when every arm was drawn. */
   next(): ServingChoice | null;
   /** What the arm just drawn did. */

@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerExportCommand } from '../../src/cli/commands/export.js';
 import { registerOpeCommand } from '../../src/cli/commands/ope.js';
 import { isRecgateError } from '../../src/errors.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
+import { runCommand } from '../support/run-command.js';
 
 /** Slates the meta-policy served: (arm, propensity, reward). */
 const LOG: ReadonlyArray<[string, number, number | null]> = [
@@ -19,21 +19,7 @@ const LOG: ReadonlyArray<[string, number, number | null]> = [
   ['popularity', 0.5, null], // still inside its window: not in the bandit log
 ];
 
-async function run(register: (p: Command) => void, args: string[]): Promise<string> {
-  const program = new Command('recgate').exitOverride();
-  register(program);
-  let printed = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return printed;
-}
+const run = runCommand;
 
 describe('the impression log outside the gateway', () => {
   let database: TestDatabase;

@@ -8,6 +8,7 @@ import { registerImportCommand } from './import.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerTrainCommand } from './train.js';
 import { registerExportCommand } from './export.js';
+import { registerExperimentsCommand } from './experiments.js';
 
 /** Every subcommand, in the order `recgate --help` lists them. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -18,4 +19,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerKeysCommand, registerEvalCommand, registerOpeCommand,
   registerImportCommand,
   registerExportCommand,
+  registerExperimentsCommand,
 ];

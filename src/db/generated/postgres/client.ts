@@ -83,3 +83,14 @@ export type ModelVersion = Prisma.ModelVersionModel
  * A snapshot of the meta-policy's statistics, so they survive restarts of every process.
  */
 export type PolicySnapshot = Prisma.PolicySnapshotModel
+/**
+ * Model Experiment
+ * An A/B experiment on one or more surfaces (src/experiments/). `status` is DRAFT, RUNNING,
+ * PAUSED or STOPPED; the JSON columns hold values validated by src/experiments/spec.ts.
+ */
+export type Experiment = Prisma.ExperimentModel
+/**
+ * Model ExperimentAudit
+ * One change to an experiment: when, by which API key (its label), what changed.
+ */
+export type ExperimentAudit = Prisma.ExperimentAuditModel

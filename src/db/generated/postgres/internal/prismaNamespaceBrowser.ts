@@ -58,7 +58,9 @@ export const ModelName = {
   Impression: 'Impression',
   ApiKey: 'ApiKey',
   ModelVersion: 'ModelVersion',
-  PolicySnapshot: 'PolicySnapshot'
+  PolicySnapshot: 'PolicySnapshot',
+  Experiment: 'Experiment',
+  ExperimentAudit: 'ExperimentAudit'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -137,6 +139,9 @@ export const ImpressionScalarFieldEnum = {
   context: 'context',
   features: 'features',
   variant: 'variant',
+  experimentKey: 'experimentKey',
+  experimentVariant: 'experimentVariant',
+  experimentPhase: 'experimentPhase',
   reward: 'reward',
   rewardedAt: 'rewardedAt',
   createdAt: 'createdAt'
@@ -186,6 +191,48 @@ export const PolicySnapshotScalarFieldEnum = {
 } as const
 
 export type PolicySnapshotScalarFieldEnum = (typeof PolicySnapshotScalarFieldEnum)[keyof typeof PolicySnapshotScalarFieldEnum]
+
+
+export const ExperimentScalarFieldEnum = {
+  id: 'id',
+  key: 'key',
+  name: 'name',
+  hypothesis: 'hypothesis',
+  status: 'status',
+  surfaces: 'surfaces',
+  coverage: 'coverage',
+  seed: 'seed',
+  namespace: 'namespace',
+  rangeStart: 'rangeStart',
+  rangeEnd: 'rangeEnd',
+  variants: 'variants',
+  controlVariant: 'controlVariant',
+  primaryMetric: 'primaryMetric',
+  guardrailMetrics: 'guardrailMetrics',
+  conversionType: 'conversionType',
+  forcedVariants: 'forcedVariants',
+  phase: 'phase',
+  phaseStartedAt: 'phaseStartedAt',
+  startedAt: 'startedAt',
+  stoppedAt: 'stoppedAt',
+  archivedAt: 'archivedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ExperimentScalarFieldEnum = (typeof ExperimentScalarFieldEnum)[keyof typeof ExperimentScalarFieldEnum]
+
+
+export const ExperimentAuditScalarFieldEnum = {
+  id: 'id',
+  experimentId: 'experimentId',
+  action: 'action',
+  actor: 'actor',
+  changes: 'changes',
+  createdAt: 'createdAt'
+} as const
+
+export type ExperimentAuditScalarFieldEnum = (typeof ExperimentAuditScalarFieldEnum)[keyof typeof ExperimentAuditScalarFieldEnum]
 
 
 export const SortOrder = {

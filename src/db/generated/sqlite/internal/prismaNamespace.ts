@@ -404,7 +404,9 @@ export const ModelName = {
   Impression: 'Impression',
   ApiKey: 'ApiKey',
   ModelVersion: 'ModelVersion',
-  PolicySnapshot: 'PolicySnapshot'
+  PolicySnapshot: 'PolicySnapshot',
+  Experiment: 'Experiment',
+  ExperimentAudit: 'ExperimentAudit'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -420,7 +422,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "item" | "itemCategory" | "user" | "interaction" | "impression" | "apiKey" | "modelVersion" | "policySnapshot"
+    modelProps: "item" | "itemCategory" | "user" | "interaction" | "impression" | "apiKey" | "modelVersion" | "policySnapshot" | "experiment" | "experimentAudit"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1016,6 +1018,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Experiment: {
+      payload: Prisma.$ExperimentPayload<ExtArgs>
+      fields: Prisma.ExperimentFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ExperimentFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ExperimentFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        findFirst: {
+          args: Prisma.ExperimentFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ExperimentFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        findMany: {
+          args: Prisma.ExperimentFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>[]
+        }
+        create: {
+          args: Prisma.ExperimentCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        createMany: {
+          args: Prisma.ExperimentCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ExperimentCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>[]
+        }
+        delete: {
+          args: Prisma.ExperimentDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        update: {
+          args: Prisma.ExperimentUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        deleteMany: {
+          args: Prisma.ExperimentDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ExperimentUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ExperimentUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>[]
+        }
+        upsert: {
+          args: Prisma.ExperimentUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentPayload>
+        }
+        aggregate: {
+          args: Prisma.ExperimentAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateExperiment>
+        }
+        groupBy: {
+          args: Prisma.ExperimentGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExperimentGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ExperimentCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExperimentCountAggregateOutputType> | number
+        }
+      }
+    }
+    ExperimentAudit: {
+      payload: Prisma.$ExperimentAuditPayload<ExtArgs>
+      fields: Prisma.ExperimentAuditFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ExperimentAuditFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ExperimentAuditFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        findFirst: {
+          args: Prisma.ExperimentAuditFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ExperimentAuditFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        findMany: {
+          args: Prisma.ExperimentAuditFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>[]
+        }
+        create: {
+          args: Prisma.ExperimentAuditCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        createMany: {
+          args: Prisma.ExperimentAuditCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ExperimentAuditCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>[]
+        }
+        delete: {
+          args: Prisma.ExperimentAuditDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        update: {
+          args: Prisma.ExperimentAuditUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        deleteMany: {
+          args: Prisma.ExperimentAuditDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ExperimentAuditUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ExperimentAuditUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>[]
+        }
+        upsert: {
+          args: Prisma.ExperimentAuditUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExperimentAuditPayload>
+        }
+        aggregate: {
+          args: Prisma.ExperimentAuditAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateExperimentAudit>
+        }
+        groupBy: {
+          args: Prisma.ExperimentAuditGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExperimentAuditGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ExperimentAuditCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExperimentAuditCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1112,6 +1262,9 @@ export const ImpressionScalarFieldEnum = {
   context: 'context',
   features: 'features',
   variant: 'variant',
+  experimentKey: 'experimentKey',
+  experimentVariant: 'experimentVariant',
+  experimentPhase: 'experimentPhase',
   reward: 'reward',
   rewardedAt: 'rewardedAt',
   createdAt: 'createdAt'
@@ -1161,6 +1314,48 @@ export const PolicySnapshotScalarFieldEnum = {
 } as const
 
 export type PolicySnapshotScalarFieldEnum = (typeof PolicySnapshotScalarFieldEnum)[keyof typeof PolicySnapshotScalarFieldEnum]
+
+
+export const ExperimentScalarFieldEnum = {
+  id: 'id',
+  key: 'key',
+  name: 'name',
+  hypothesis: 'hypothesis',
+  status: 'status',
+  surfaces: 'surfaces',
+  coverage: 'coverage',
+  seed: 'seed',
+  namespace: 'namespace',
+  rangeStart: 'rangeStart',
+  rangeEnd: 'rangeEnd',
+  variants: 'variants',
+  controlVariant: 'controlVariant',
+  primaryMetric: 'primaryMetric',
+  guardrailMetrics: 'guardrailMetrics',
+  conversionType: 'conversionType',
+  forcedVariants: 'forcedVariants',
+  phase: 'phase',
+  phaseStartedAt: 'phaseStartedAt',
+  startedAt: 'startedAt',
+  stoppedAt: 'stoppedAt',
+  archivedAt: 'archivedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ExperimentScalarFieldEnum = (typeof ExperimentScalarFieldEnum)[keyof typeof ExperimentScalarFieldEnum]
+
+
+export const ExperimentAuditScalarFieldEnum = {
+  id: 'id',
+  experimentId: 'experimentId',
+  action: 'action',
+  actor: 'actor',
+  changes: 'changes',
+  createdAt: 'createdAt'
+} as const
+
+export type ExperimentAuditScalarFieldEnum = (typeof ExperimentAuditScalarFieldEnum)[keyof typeof ExperimentAuditScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1431,6 +1626,8 @@ export type GlobalOmitConfig = {
   apiKey?: Prisma.ApiKeyOmit
   modelVersion?: Prisma.ModelVersionOmit
   policySnapshot?: Prisma.PolicySnapshotOmit
+  experiment?: Prisma.ExperimentOmit
+  experimentAudit?: Prisma.ExperimentAuditOmit
 }
 
 /* Types for Logging */

@@ -29,11 +29,13 @@ export type AggregateImpression = {
 
 export type ImpressionAvgAggregateOutputType = {
   propensity: number | null
+  experimentPhase: number | null
   reward: number | null
 }
 
 export type ImpressionSumAggregateOutputType = {
   propensity: number | null
+  experimentPhase: number | null
   reward: number | null
 }
 
@@ -45,6 +47,9 @@ export type ImpressionMinAggregateOutputType = {
   modelVersion: string | null
   propensity: number | null
   variant: string | null
+  experimentKey: string | null
+  experimentVariant: string | null
+  experimentPhase: number | null
   reward: number | null
   rewardedAt: Date | null
   createdAt: Date | null
@@ -58,6 +63,9 @@ export type ImpressionMaxAggregateOutputType = {
   modelVersion: string | null
   propensity: number | null
   variant: string | null
+  experimentKey: string | null
+  experimentVariant: string | null
+  experimentPhase: number | null
   reward: number | null
   rewardedAt: Date | null
   createdAt: Date | null
@@ -74,6 +82,9 @@ export type ImpressionCountAggregateOutputType = {
   context: number
   features: number
   variant: number
+  experimentKey: number
+  experimentVariant: number
+  experimentPhase: number
   reward: number
   rewardedAt: number
   createdAt: number
@@ -83,11 +94,13 @@ export type ImpressionCountAggregateOutputType = {
 
 export type ImpressionAvgAggregateInputType = {
   propensity?: true
+  experimentPhase?: true
   reward?: true
 }
 
 export type ImpressionSumAggregateInputType = {
   propensity?: true
+  experimentPhase?: true
   reward?: true
 }
 
@@ -99,6 +112,9 @@ export type ImpressionMinAggregateInputType = {
   modelVersion?: true
   propensity?: true
   variant?: true
+  experimentKey?: true
+  experimentVariant?: true
+  experimentPhase?: true
   reward?: true
   rewardedAt?: true
   createdAt?: true
@@ -112,6 +128,9 @@ export type ImpressionMaxAggregateInputType = {
   modelVersion?: true
   propensity?: true
   variant?: true
+  experimentKey?: true
+  experimentVariant?: true
+  experimentPhase?: true
   reward?: true
   rewardedAt?: true
   createdAt?: true
@@ -128,6 +147,9 @@ export type ImpressionCountAggregateInputType = {
   context?: true
   features?: true
   variant?: true
+  experimentKey?: true
+  experimentVariant?: true
+  experimentPhase?: true
   reward?: true
   rewardedAt?: true
   createdAt?: true
@@ -231,6 +253,9 @@ export type ImpressionGroupByOutputType = {
   context: runtime.JsonValue
   features: runtime.JsonValue | null
   variant: string | null
+  experimentKey: string | null
+  experimentVariant: string | null
+  experimentPhase: number | null
   reward: number | null
   rewardedAt: Date | null
   createdAt: Date
@@ -270,6 +295,9 @@ export type ImpressionWhereInput = {
   context?: Prisma.JsonFilter<"Impression">
   features?: Prisma.JsonNullableFilter<"Impression">
   variant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentKey?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentVariant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentPhase?: Prisma.IntNullableFilter<"Impression"> | number | null
   reward?: Prisma.FloatNullableFilter<"Impression"> | number | null
   rewardedAt?: Prisma.DateTimeNullableFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Impression"> | Date | string
@@ -287,6 +315,9 @@ export type ImpressionOrderByWithRelationInput = {
   context?: Prisma.SortOrder
   features?: Prisma.SortOrderInput | Prisma.SortOrder
   variant?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentVariant?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrderInput | Prisma.SortOrder
   reward?: Prisma.SortOrderInput | Prisma.SortOrder
   rewardedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -307,6 +338,9 @@ export type ImpressionWhereUniqueInput = Prisma.AtLeast<{
   context?: Prisma.JsonFilter<"Impression">
   features?: Prisma.JsonNullableFilter<"Impression">
   variant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentKey?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentVariant?: Prisma.StringNullableFilter<"Impression"> | string | null
+  experimentPhase?: Prisma.IntNullableFilter<"Impression"> | number | null
   reward?: Prisma.FloatNullableFilter<"Impression"> | number | null
   rewardedAt?: Prisma.DateTimeNullableFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Impression"> | Date | string
@@ -324,6 +358,9 @@ export type ImpressionOrderByWithAggregationInput = {
   context?: Prisma.SortOrder
   features?: Prisma.SortOrderInput | Prisma.SortOrder
   variant?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentVariant?: Prisma.SortOrderInput | Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrderInput | Prisma.SortOrder
   reward?: Prisma.SortOrderInput | Prisma.SortOrder
   rewardedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -348,6 +385,9 @@ export type ImpressionScalarWhereWithAggregatesInput = {
   context?: Prisma.JsonWithAggregatesFilter<"Impression">
   features?: Prisma.JsonNullableWithAggregatesFilter<"Impression">
   variant?: Prisma.StringNullableWithAggregatesFilter<"Impression"> | string | null
+  experimentKey?: Prisma.StringNullableWithAggregatesFilter<"Impression"> | string | null
+  experimentVariant?: Prisma.StringNullableWithAggregatesFilter<"Impression"> | string | null
+  experimentPhase?: Prisma.IntNullableWithAggregatesFilter<"Impression"> | number | null
   reward?: Prisma.FloatNullableWithAggregatesFilter<"Impression"> | number | null
   rewardedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Impression"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Impression"> | Date | string
@@ -364,6 +404,9 @@ export type ImpressionCreateInput = {
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: string | null
+  experimentKey?: string | null
+  experimentVariant?: string | null
+  experimentPhase?: number | null
   reward?: number | null
   rewardedAt?: Date | string | null
   createdAt?: Date | string
@@ -381,6 +424,9 @@ export type ImpressionUncheckedCreateInput = {
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: string | null
+  experimentKey?: string | null
+  experimentVariant?: string | null
+  experimentPhase?: number | null
   reward?: number | null
   rewardedAt?: Date | string | null
   createdAt?: Date | string
@@ -398,6 +444,9 @@ export type ImpressionUpdateInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -415,6 +464,9 @@ export type ImpressionUncheckedUpdateInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -432,6 +484,9 @@ export type ImpressionCreateManyInput = {
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: string | null
+  experimentKey?: string | null
+  experimentVariant?: string | null
+  experimentPhase?: number | null
   reward?: number | null
   rewardedAt?: Date | string | null
   createdAt?: Date | string
@@ -448,6 +503,9 @@ export type ImpressionUpdateManyMutationInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -464,6 +522,9 @@ export type ImpressionUncheckedUpdateManyInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -485,6 +546,9 @@ export type ImpressionCountOrderByAggregateInput = {
   context?: Prisma.SortOrder
   features?: Prisma.SortOrder
   variant?: Prisma.SortOrder
+  experimentKey?: Prisma.SortOrder
+  experimentVariant?: Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrder
   reward?: Prisma.SortOrder
   rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -492,6 +556,7 @@ export type ImpressionCountOrderByAggregateInput = {
 
 export type ImpressionAvgOrderByAggregateInput = {
   propensity?: Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrder
   reward?: Prisma.SortOrder
 }
 
@@ -503,6 +568,9 @@ export type ImpressionMaxOrderByAggregateInput = {
   modelVersion?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
   variant?: Prisma.SortOrder
+  experimentKey?: Prisma.SortOrder
+  experimentVariant?: Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrder
   reward?: Prisma.SortOrder
   rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -516,6 +584,9 @@ export type ImpressionMinOrderByAggregateInput = {
   modelVersion?: Prisma.SortOrder
   propensity?: Prisma.SortOrder
   variant?: Prisma.SortOrder
+  experimentKey?: Prisma.SortOrder
+  experimentVariant?: Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrder
   reward?: Prisma.SortOrder
   rewardedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -523,6 +594,7 @@ export type ImpressionMinOrderByAggregateInput = {
 
 export type ImpressionSumOrderByAggregateInput = {
   propensity?: Prisma.SortOrder
+  experimentPhase?: Prisma.SortOrder
   reward?: Prisma.SortOrder
 }
 
@@ -550,6 +622,14 @@ export type FloatFieldUpdateOperationsInput = {
   divide?: number
 }
 
+export type NullableIntFieldUpdateOperationsInput = {
+  set?: number | null
+  increment?: number
+  decrement?: number
+  multiply?: number
+  divide?: number
+}
+
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
 }
@@ -565,6 +645,9 @@ export type ImpressionCreateWithoutInteractionsInput = {
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: string | null
+  experimentKey?: string | null
+  experimentVariant?: string | null
+  experimentPhase?: number | null
   reward?: number | null
   rewardedAt?: Date | string | null
   createdAt?: Date | string
@@ -581,6 +664,9 @@ export type ImpressionUncheckedCreateWithoutInteractionsInput = {
   context: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: string | null
+  experimentKey?: string | null
+  experimentVariant?: string | null
+  experimentPhase?: number | null
   reward?: number | null
   rewardedAt?: Date | string | null
   createdAt?: Date | string
@@ -613,6 +699,9 @@ export type ImpressionUpdateWithoutInteractionsInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -629,6 +718,9 @@ export type ImpressionUncheckedUpdateWithoutInteractionsInput = {
   context?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   features?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   variant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentVariant?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  experimentPhase?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   reward?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   rewardedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -676,6 +768,9 @@ export type ImpressionSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   context?: boolean
   features?: boolean
   variant?: boolean
+  experimentKey?: boolean
+  experimentVariant?: boolean
+  experimentPhase?: boolean
   reward?: boolean
   rewardedAt?: boolean
   createdAt?: boolean
@@ -694,6 +789,9 @@ export type ImpressionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   context?: boolean
   features?: boolean
   variant?: boolean
+  experimentKey?: boolean
+  experimentVariant?: boolean
+  experimentPhase?: boolean
   reward?: boolean
   rewardedAt?: boolean
   createdAt?: boolean
@@ -710,6 +808,9 @@ export type ImpressionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   context?: boolean
   features?: boolean
   variant?: boolean
+  experimentKey?: boolean
+  experimentVariant?: boolean
+  experimentPhase?: boolean
   reward?: boolean
   rewardedAt?: boolean
   createdAt?: boolean
@@ -726,12 +827,15 @@ export type ImpressionSelectScalar = {
   context?: boolean
   features?: boolean
   variant?: boolean
+  experimentKey?: boolean
+  experimentVariant?: boolean
+  experimentPhase?: boolean
   reward?: boolean
   rewardedAt?: boolean
   createdAt?: boolean
 }
 
-export type ImpressionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userExternalId" | "surface" | "strategy" | "modelVersion" | "items" | "propensity" | "context" | "features" | "variant" | "reward" | "rewardedAt" | "createdAt", ExtArgs["result"]["impression"]>
+export type ImpressionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userExternalId" | "surface" | "strategy" | "modelVersion" | "items" | "propensity" | "context" | "features" | "variant" | "experimentKey" | "experimentVariant" | "experimentPhase" | "reward" | "rewardedAt" | "createdAt", ExtArgs["result"]["impression"]>
 export type ImpressionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   interactions?: boolean | Prisma.Impression$interactionsArgs<ExtArgs>
   _count?: boolean | Prisma.ImpressionCountOutputTypeDefaultArgs<ExtArgs>
@@ -767,9 +871,21 @@ export type $ImpressionPayload<ExtArgs extends runtime.Types.Extensions.Internal
      */
     features: runtime.JsonValue | null
     /**
-     * Experiment variant the user was assigned to, if any.
+     * `meta-policy` when the meta-policy chose the strategy (these impressions teach it); null otherwise.
      */
     variant: string | null
+    /**
+     * The A/B experiment this slate was served under (its key), if any.
+     */
+    experimentKey: string | null
+    /**
+     * The experiment's variant the user was assigned to.
+     */
+    experimentVariant: string | null
+    /**
+     * The experiment's phase at serving time (results read one phase).
+     */
+    experimentPhase: number | null
     /**
      * Reward attributed to this slate from the feedback inside the attribution window.
      */
@@ -1210,6 +1326,9 @@ export interface ImpressionFieldRefs {
   readonly context: Prisma.FieldRef<"Impression", 'Json'>
   readonly features: Prisma.FieldRef<"Impression", 'Json'>
   readonly variant: Prisma.FieldRef<"Impression", 'String'>
+  readonly experimentKey: Prisma.FieldRef<"Impression", 'String'>
+  readonly experimentVariant: Prisma.FieldRef<"Impression", 'String'>
+  readonly experimentPhase: Prisma.FieldRef<"Impression", 'Int'>
   readonly reward: Prisma.FieldRef<"Impression", 'Float'>
   readonly rewardedAt: Prisma.FieldRef<"Impression", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Impression", 'DateTime'>
