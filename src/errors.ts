@@ -33,6 +33,9 @@ export const ERRORS = {
   // --- input validation ----------------------------------------------------------------
   RG_ERR_INVALID_INPUT: { message: 'Invalid input at {path}: {reason}.' },
   RG_ERR_UNKNOWN_ITEM: { message: 'Unknown item "{itemId}". Add it with upsertItems before sending feedback for it.' },
+  RG_ERR_UNKNOWN_ITEMS: {
+    message: 'Unknown item ids ({count}): {itemIds}. Ask for items in the catalogue (add them with upsertItems).',
+  },
   RG_ERR_UNKNOWN_USER: { message: 'Unknown user "{userId}".' },
   RG_ERR_UNKNOWN_IMPRESSION: {
     message: 'Unknown impression "{impressionId}". Use the impressionId returned by recommendations, or omit it.',
@@ -76,6 +79,9 @@ export const ERRORS = {
   RG_ERR_STRATEGY_NOT_TRAINED: { message: 'Strategy "{name}" has no trained model yet.' },
   RG_ERR_ARTIFACT_INVALID: { message: 'Model artifact for "{name}" cannot be read: {reason}.' },
   RG_ERR_TRAINING_ABORTED: { message: 'Training of "{name}" was aborted.' },
+  RG_ERR_CATALOG_TOO_LARGE: {
+    message: 'Strategy "{name}" cannot fit {items} items with {method}: its limit is {limit} items; {hint}. Nothing was trained.',
+  },
   RG_ERR_SEARCH_SPACE: { message: 'Search space of strategy "{name}": {reason}.' },
   RG_ERR_MODEL_VERSION_UNKNOWN: { message: 'No model version "{id}". List them with the modelVersions query.' },
   RG_ERR_MODEL_PROMOTION: { message: 'Model version "{id}" cannot be promoted: {reason}.' },

@@ -10,7 +10,7 @@ export function isScope(value: unknown): value is Scope {
  * The scope each root field needs. Fields not listed need `admin`, so a new operation is
  * closed by default. Meta fields (introspection, __typename) need no key at all.
  */
-export const CLIENT_OPERATIONS: ReadonlySet<string> = new Set(['recommendations', 'recordFeedback', 'recordFeedbackBatch']);
+export const CLIENT_OPERATIONS: ReadonlySet<string> = new Set(['recommendations', 'similarItems', 'recordFeedback', 'recordFeedbackBatch']);
 
 export const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['__typename', '__schema', '__type']);
 

@@ -62,4 +62,28 @@ export class UserStateLoader {
       lastInteractionAt: user.interactions[0]?.occurredAt ?? null,
     };
   }
+
+  /**
+   * The current session's items (the `sessionItems` of a request, oldest first) appended to
+   * the user's history as clicks just before `now`, weighted by the signal policy, so
+   * strategies read them as the most recent history: a visitor with no id gets a personal
+   * slate after one click. They also count as seen.
+   */
+  withSession(user: ServingUser, sessionItems: readonly string[], now: number): ServingUser {
+    if (sessionItems.length === 0) return user;
+    const weight = signalWeight(this.policy, 'click', null);
+    const session: InteractionRecord[] = sessionItems.map((itemId, i) => ({
+      userId: user.state.id,
+      itemId,
+      type: 'click',
+      value: null,
+      weight,
+      occurredAt: now - sessionItems.length + i,
+    }));
+    return {
+      ...user,
+      state: { ...user.state, history: [...user.state.history, ...session] },
+      seen: new Set([...user.seen, ...sessionItems]),
+    };
+  }
 }

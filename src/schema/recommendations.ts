@@ -1,7 +1,7 @@
 /** The `recommendations` query: a slate for one user. */
 import type { Slate, SlateAdaptation, SlateItem } from '../serving/recommend-service.js';
 import type { ExperimentExposure } from '../serving/serving-policy.js';
-import { MAX_LIMIT, recommendationsInput } from '../serving/input-schemas.js';
+import { MAX_LIMIT, MAX_SESSION_ITEMS, MAX_SIMILAR_ITEMS, recommendationsInput, similarItemsInput } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
@@ -76,6 +76,10 @@ builder.queryField('recommendations', (t) =>
       includeSeen: t.arg.boolean({ defaultValue: false, description: 'Also return items the user already interacted with.' }),
       filter: t.arg({ type: RecommendationFilter, required: false }),
       context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
+      sessionItems: t.arg.idList({
+        required: false,
+        description: `Items seen in the current session, oldest first (at most ${MAX_SESSION_ITEMS}): strategies read them as the user's most recent clicks, so an anonymous visitor gets a personal slate after one click.`,
+      }),
     },
     // Pothos checks the types; zod the sizes and ranges, once, here at the edge.
     resolve: (_root, args, ctx) =>
@@ -85,6 +89,34 @@ builder.queryField('recommendations', (t) =>
         surface: args.surface ?? undefined,
         exclude: args.exclude?.map(String) ?? undefined,
         includeSeen: args.includeSeen ?? undefined,
+        filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
+        context: args.context ?? undefined,
+        sessionItems: args.sessionItems?.map(String) ?? undefined,
+      })),
+  }),
+);
+
+builder.queryField('similarItems', (t) =>
+  t.field({
+    type: SlateRef,
+    description:
+      'Items similar to the given ones ("more like this" on an item page, "often bought with" in a cart), served and logged like any slate: send feedback against its impressionId with its userId. The serving policy chooses among strategies that can answer (item-item, als, two-tower). Scope: client.',
+    args: {
+      itemIds: t.arg.idList({ required: true, description: `1 to ${MAX_SIMILAR_ITEMS} catalogue item ids; never returned themselves.` }),
+      userId: t.arg.id({ required: false, description: 'The visitor, if known; without it the slate gets an anonymous user id of its own.' }),
+      limit: t.arg.int({ defaultValue: 10, description: `1 to ${MAX_LIMIT}.` }),
+      filter: t.arg({ type: RecommendationFilter, required: false }),
+      surface: t.arg.string({ defaultValue: 'similar', description: 'Where the slate is shown (item-page, cart, ...).' }),
+      exclude: t.arg.idList({ required: false, description: 'Item ids never to return.' }),
+      context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.recommend.similarItems(parseInput(similarItemsInput, {
+        itemIds: args.itemIds.map(String),
+        userId: args.userId ?? undefined,
+        limit: args.limit ?? undefined,
+        surface: args.surface ?? undefined,
+        exclude: args.exclude?.map(String) ?? undefined,
         filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
         context: args.context ?? undefined,
       })),

@@ -1,6 +1,7 @@
 /**
  * The trivial serving policy (`RECGATE_META_POLICY=off`): the serving chain in order, each
- * arm with propensity 1, learning nothing from outcomes.
+ * arm with propensity 1, learning nothing from outcomes. For `similarItems`, the loaded
+ * strategies that define `similar` follow the chain's.
  */
 import type { ServingChain } from './serving-chain.js';
 import type { ServingChoice, ServingDecision, ServingPolicy, ServingRequest } from './serving-policy.js';
@@ -20,6 +21,9 @@ export class FixedChainPolicy implements ServingPolicy {
 
   decide(request: ServingRequest): ServingDecision {
     const arms = this.chain.strategies.filter((s) => request.candidates.includes(s));
+    // The chain's strategies first; for similar items, then whichever loaded ones can answer
+    // (a chain of popularity alone names none), in name order.
+    if (request.operation === 'similarItems') arms.push(...[...request.candidates].filter((s) => !arms.includes(s)).sort());
     let at = 0;
     return {
       features: null,

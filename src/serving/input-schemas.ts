@@ -7,6 +7,9 @@ import { FEEDBACK_TYPES } from '../interactions/feedback-type.js';
 
 /** Largest slate a request may ask for. */
 export const MAX_LIMIT = 100;
+/** Most item ids `similarItems` takes, and most `sessionItems` a request carries. */
+export const MAX_SIMILAR_ITEMS = 100;
+export const MAX_SESSION_ITEMS = 100;
 /** Largest feedback batch. */
 export const MAX_FEEDBACK_BATCH = 1_000;
 /** Largest JSON object accepted for `context` or `attributes`, as serialised bytes. */
@@ -28,8 +31,26 @@ export const recommendationsInput = z.object({
     .object({ categories: z.array(z.string().min(1).max(128)).max(50, 'at most 50 categories').optional() })
     .default({}),
   context: jsonObject.default({}),
+  /** Items seen in the current session, oldest first: recent history for an anonymous visitor too. */
+  sessionItems: z.array(externalId).max(MAX_SESSION_ITEMS, `at most ${MAX_SESSION_ITEMS} ids`).default([]),
 });
 export type RecommendationsInput = z.output<typeof recommendationsInput>;
+
+export const similarItemsInput = z.object({
+  itemIds: z
+    .array(externalId)
+    .min(1, 'must name at least one item')
+    .max(MAX_SIMILAR_ITEMS, `at most ${MAX_SIMILAR_ITEMS} ids`)
+    .transform((ids) => [...new Set(ids)]),
+  /** Absent for an anonymous visitor: the slate gets an id of its own. */
+  userId: externalId.optional(),
+  limit: recommendationsInput.shape.limit,
+  surface: z.string().trim().min(1).max(64).default('similar'),
+  exclude: recommendationsInput.shape.exclude,
+  filter: recommendationsInput.shape.filter,
+  context: recommendationsInput.shape.context,
+});
+export type SimilarItemsInput = z.output<typeof similarItemsInput>;
 
 export const feedbackInput = z.object({
   impressionId: z.string().trim().min(1).max(64).nullish(),

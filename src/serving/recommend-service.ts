@@ -4,15 +4,19 @@
  * failure or nothing for the user: the next draw; when every arm is drawn, an empty slate
  * from the fallback) -> top-up from the fallback -> business filters -> impression logged
  * with features and propensity -> slate.
+ *
+ * `similarItems` takes the same path with strategy.similar as the call and, as arms, the
+ * loaded strategies that define it: one loop, one impression log, one policy.
  */
 import { randomUUID } from 'node:crypto';
-import type { CatalogItem, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
+import type { CatalogItem, CatalogView, Logger, RecommendRequest, ScoredItem } from '../strategies/contract.js';
 import type { CatalogCache } from '../catalog/catalog-cache.js';
-import type { RecommendationsInput } from './input-schemas.js';
+import type { RecommendationsInput, SimilarItemsInput } from './input-schemas.js';
+import { rgError } from '../errors.js';
 import type { ImpressionLog } from './impression-log.js';
 import type { LiveModel, LiveModels } from '../models/live-models.js';
 import { withTimeBudget } from './time-budget.js';
-import type { UserStateLoader } from '../catalog/user-state-loader.js';
+import type { ServingUser, UserStateLoader } from '../catalog/user-state-loader.js';
 import { FALLBACK_STRATEGY } from './serving-chain.js';
 import type { ExperimentExposure, ServingDecision, ServingPolicy } from './serving-policy.js';
 import { NO_ADAPTATIONS, type AdaptedStateStore } from '../adaptation/adapted-state-store.js';
@@ -59,6 +63,25 @@ interface Served {
   readonly chosen: boolean;
 }
 
+/** What picks a request's serving policy sees of the request. */
+export type PolicyInput = Pick<RecommendationsInput, 'userId' | 'surface' | 'context'>;
+
+/** Asks one live model for the request's items (recommend or similar). */
+type StrategyCall = (live: LiveModel, adaptation: StoredAdaptation | null) => Promise<readonly ScoredItem[]>;
+
+/** Everything one slate is served from, whichever operation asked for it. */
+interface SlateRequest {
+  readonly userId: string;
+  readonly user: ServingUser;
+  readonly request: RecommendRequest;
+  readonly policy: ServingPolicy;
+  /** Strategies the policy may draw. */
+  readonly candidates: readonly string[];
+  readonly adaptations: ReadonlyMap<string, StoredAdaptation>;
+  readonly call: StrategyCall;
+  readonly operation: 'recommendations' | 'similarItems';
+}
+
 export interface RecommendServiceOptions {
   /** Time budget of one strategy call, ms. */
   readonly strategyTimeoutMs: number;
@@ -76,7 +99,7 @@ export interface RecommendServiceDeps {
    * Picks the serving policy of one request (an experiment's variant, say).
    * @default () => policy
    */
-  readonly resolvePolicy?: (input: RecommendationsInput) => ServingPolicy;
+  readonly resolvePolicy?: (input: PolicyInput) => ServingPolicy;
   /** Per-user adaptations made by adapt jobs; absent: strategies serve from history alone. */
   readonly adaptations?: AdaptedStateStore | null;
 }
@@ -98,41 +121,78 @@ export class RecommendService {
    */
   async recommend(input: RecommendationsInput, policy: ServingPolicy = this.deps.resolvePolicy?.(input) ?? this.deps.policy): Promise<Slate> {
     const catalog = this.deps.catalog.view;
-    const [user, adaptations] = await Promise.all([this.deps.users.load(input.userId), this.#adaptationsOf(input.userId)]);
+    const [loaded, adaptations] = await Promise.all([this.deps.users.load(input.userId), this.#adaptationsOf(input.userId)]);
+    const user = this.deps.users.withSession(loaded, input.sessionItems, Date.now());
     const exclude = new Set(input.exclude);
     if (!input.includeSeen) for (const id of user.seen) exclude.add(id);
-    const request: RecommendRequest = {
-      user: user.state,
-      k: input.limit,
-      exclude,
-      filter: input.filter,
-      context: input.context,
-      surface: input.surface,
-      catalog,
-      now: Date.now(),
-    };
+    const request = requestFor(user, input, exclude, catalog);
+    return this.#serveSlate({
+      userId: input.userId,
+      user,
+      request,
+      policy,
+      candidates: this.deps.models.list().map((m) => m.strategy),
+      adaptations,
+      call: (live, adaptation) => this.#recommend(live, request, adaptation),
+      operation: 'recommendations',
+    });
+  }
 
+  /**
+   * Items similar to `input.itemIds` (an item page's "more like this", a cart's "often bought
+   * with"), served like a slate: the policy draws among the loaded strategies that define
+   * `similar`, the fallback tops up, the impression is logged. Unknown item ids are refused
+   * before anything is read or written.
+   */
+  async similarItems(input: SimilarItemsInput, policy?: ServingPolicy): Promise<Slate> {
+    const catalog = this.deps.catalog.view;
+    const unknown = input.itemIds.filter((id) => catalog.get(id) === undefined);
+    if (unknown.length > 0) throw rgError('RG_ERR_UNKNOWN_ITEMS', { itemIds: unknown.slice(0, 10).join(', '), count: unknown.length });
+    // An anonymous visitor gets an id of its own, returned with the slate, to send feedback with.
+    const userId = input.userId ?? `anonymous-${randomUUID()}`;
+    const chosenPolicy = policy ?? this.deps.resolvePolicy?.({ userId, surface: input.surface, context: input.context }) ?? this.deps.policy;
+    const user = input.userId === undefined ? anonymousUser(userId) : await this.deps.users.load(userId);
+    const exclude = new Set([...input.exclude, ...input.itemIds]);
+    const request = requestFor(user, input, exclude, catalog);
+    const similarFilter = { ...input.filter, exclude, catalog };
+    return this.#serveSlate({
+      userId,
+      user,
+      request,
+      policy: chosenPolicy,
+      candidates: this.deps.models.list().filter((m) => typeof m.entry.definition.similar === 'function').map((m) => m.strategy),
+      adaptations: NO_ADAPTATIONS,
+      call: (live) =>
+        withTimeBudget(() => live.entry.definition.similar!(live.model, input.itemIds, request.k, similarFilter), this.options.strategyTimeoutMs),
+      operation: 'similarItems',
+    });
+  }
+
+  /** Decide, serve through the one loop, filter, log the impression. */
+  async #serveSlate(slateRequest: SlateRequest): Promise<Slate> {
+    const { userId, user, request, policy } = slateRequest;
     const impressionId = randomUUID();
     const decision = policy.decide({
       impressionId,
-      userId: input.userId,
+      userId,
       context: {
         interactionCount: user.interactionCount,
         lastInteractionAt: user.lastInteractionAt,
         known: user.state.known,
-        surface: input.surface,
-        context: input.context,
+        surface: request.surface,
+        context: request.context,
         now: request.now,
       },
-      candidates: this.deps.models.list().map((m) => m.strategy),
+      candidates: slateRequest.candidates,
+      operation: slateRequest.operation,
     });
-    const served = await this.#serve(decision, request, adaptations);
+    const served = await this.#serve(decision, request, slateRequest.adaptations, slateRequest.call);
     const { live, items } = served;
     const slateItems = this.#businessFilter(items, request);
     const slate: Slate = {
       impressionId,
-      userId: input.userId,
-      surface: input.surface,
+      userId,
+      surface: request.surface,
       strategy: live?.strategy ?? FALLBACK_STRATEGY,
       modelVersion: live?.version ?? null,
       propensity: served.propensity,
@@ -148,13 +208,13 @@ export class RecommendService {
     };
     this.deps.impressions.append({
       id: impressionId,
-      userExternalId: input.userId,
-      surface: input.surface,
+      userExternalId: userId,
+      surface: request.surface,
       strategy: slate.strategy,
       modelVersion: slate.modelVersion,
       items: slateItems.map((s) => ({ itemId: s.item.id, score: s.score, position: s.position })),
       propensity: slate.propensity,
-      context: input.context,
+      context: request.context,
       features: decision.features,
       // Only slates an arm of the decision served teach the policy (not the empty-handed fallback).
       variant: served.chosen ? decision.variant : null,
@@ -170,14 +230,14 @@ export class RecommendService {
    * slate is topped up from the fallback. When every arm was drawn, the slate is empty and
    * labelled with the fallback.
    */
-  async #serve(decision: ServingDecision, request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>): Promise<Served> {
+  async #serve(decision: ServingDecision, request: RecommendRequest, adaptations: ReadonlyMap<string, StoredAdaptation>, call: StrategyCall): Promise<Served> {
     for (let choice = decision.next(); choice; choice = decision.next()) {
       const live = choice.model ?? this.deps.models.get(choice.arm);
       if (!live) continue;
       const adaptation = adaptationFor(live, adaptations);
       let items: ScoredItem[];
       try {
-        items = [...(await this.#recommend(live, request, adaptation))];
+        items = [...(await call(live, adaptation))];
       } catch (error) {
         decision.report(choice, { kind: 'failed', reason: String(error) });
         this.deps.log.warn('strategy failed; the next arm serves', { strategy: choice.arm, error: String(error) });
@@ -238,4 +298,20 @@ export class RecommendService {
 function adaptationFor(live: LiveModel, adaptations: ReadonlyMap<string, StoredAdaptation>): StoredAdaptation | null {
   const stored = adaptations.get(live.strategy);
   return stored && stored.modelVersion === live.version ? stored : null;
+}
+
+/** A visitor without an id: no history, nothing seen. */
+function anonymousUser(userId: string): ServingUser {
+  return { state: { id: userId, known: false, attributes: {}, history: [] }, seen: new Set(), interactionCount: 0, lastInteractionAt: null };
+}
+
+
+/** The strategy request of an API request (recommendations or similarItems). */
+function requestFor(
+  user: ServingUser,
+  input: Pick<RecommendationsInput, 'limit' | 'filter' | 'context' | 'surface'>,
+  exclude: ReadonlySet<string>,
+  catalog: CatalogView,
+): RecommendRequest {
+  return { user: user.state, k: input.limit, exclude, filter: input.filter, context: input.context, surface: input.surface, catalog, now: Date.now() };
 }

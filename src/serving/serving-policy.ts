@@ -19,6 +19,11 @@ export interface ServingRequest {
   readonly context: DecisionContext;
   /** Strategies with a loaded model, the arms a decision may draw. */
   readonly candidates: readonly string[];
+  /**
+   * The API operation asking: `similarItems` draws only among strategies that define
+   * `similar` (the candidates), which a fixed chain may not name. @default 'recommendations'
+   */
+  readonly operation?: 'recommendations' | 'similarItems';
 }
 
 export interface ServingChoice {

@@ -12,7 +12,11 @@
 import type { z } from 'zod';
 import type { FeedbackType } from '../interactions/feedback-type.js';
 
-/** The contract version this recgate implements. Plugins declare a semver range of it. */
+/**
+ * The contract version this recgate implements. Plugins declare a semver range of it.
+ * 1.2.0 added optional parts only (the impression reader in training, `searchSpace`,
+ * `similar`); a plugin written for 1.0 or 1.1 loads unchanged.
+ */
 export const STRATEGY_CONTRACT_VERSION = '1.2.0';
 
 // ---------------------------------------------------------------------------------------
@@ -202,6 +206,14 @@ export interface RecommendRequest {
   readonly adapted?: AdaptedUserState | null;
 }
 
+/** Which items `similar` may return: active, passing the categories, not excluded. */
+export interface SimilarFilter extends ItemFilter {
+  /** Items that must not be returned (besides the asked-for items, which never are). */
+  readonly exclude: ReadonlySet<string>;
+  /** The catalogue to check `categories` and activity against, and to title explanations from. */
+  readonly catalog: CatalogView;
+}
+
 export interface ScoredItem {
   readonly itemId: string;
   /** Higher is better. Comparable within one slate only. */
@@ -256,6 +268,13 @@ export interface StrategyDefinition<P = unknown, M = unknown> {
    * @default returns null
    */
   adapt(model: M, user: UserState, ctx: AdaptContext): Promise<AdaptedUserState | null> | AdaptedUserState | null;
+  /**
+   * Items similar to `itemIds` ("more like this" on an item page, "often bought with" in a
+   * cart), best first: at most `k`, never one of `itemIds`, each explained by the asked-for
+   * item it is closest to. Must respect `filter` like `recommend` respects its request.
+   * Optional (contract 1.2.0): the `similarItems` query asks only strategies that define it.
+   */
+  similar?(model: M, itemIds: readonly string[], k: number, filter: SimilarFilter): Promise<readonly ScoredItem[]> | readonly ScoredItem[];
   /** Free tensors or other resources of a model being unloaded. @default no-op */
   dispose(model: M): void;
   /**

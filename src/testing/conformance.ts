@@ -205,6 +205,24 @@ export function runStrategyConformance(definition: AnyStrategy, options: Conform
       });
     }, timeout);
 
+    it.runIf(typeof definition.similar === 'function')('answers similar with valid slates that never return the asked-for items', async () => {
+      const h = setUp();
+      const { artifact } = await trained();
+      const { data } = h;
+      await h.withModel(artifact, async (model) => {
+        for (const user of data.probeUsers) {
+          const asked = [...new Set(user.history.map((r) => r.itemId))].slice(0, 3);
+          for (const categories of [undefined, [data.commonCategory], [data.rareCategory]]) {
+            const request = requestFor(data, user, k, { exclude: new Set(asked), filter: categories ? { categories } : {} });
+            const slate = await definition.similar!(model, asked, k, { categories, exclude: new Set(), catalog: data.catalog });
+            expectValidSlate(slate, request, `similar to ${asked.join(', ')}`);
+          }
+          const none = await definition.similar!(model, ['conformance-no-such-item'], k, { exclude: new Set(), catalog: data.catalog });
+          expect(none, 'similar to an item the model never saw').toEqual([]);
+        }
+      });
+    }, timeout);
+
     it('keeps slates valid after observe and adapt', async () => {
       const h = setUp();
       const { artifact } = await trained();

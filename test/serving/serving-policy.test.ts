@@ -87,3 +87,25 @@ describe('serving policy per request', () => {
     expect(row.variant).toBeNull();
   });
 });
+
+describe('fixed chain for similarItems', () => {
+  const request = (operation: ServingRequest['operation'], candidates: string[]): ServingRequest => ({
+    impressionId: 'i',
+    userId: 'u',
+    context: { interactionCount: 0, lastInteractionAt: null, known: false, surface: 'item-page', context: {}, now: 0 },
+    candidates,
+    operation,
+  });
+  const arms = (policy: ServingPolicy, r: ServingRequest): string[] => {
+    const decision = policy.decide(r);
+    const out: string[] = [];
+    for (let c = decision.next(); c; c = decision.next()) out.push(c.arm);
+    return out;
+  };
+
+  it('asks the chain first, then the other strategies that define similar, by name; recommendations keep the chain alone', () => {
+    expect(arms(new FixedChainPolicy(servingChain(null)), request('similarItems', ['two-tower', 'als', 'item-item']))).toEqual(['als', 'item-item', 'two-tower']);
+    expect(arms(new FixedChainPolicy(servingChain('item-item')), request('similarItems', ['als', 'item-item']))).toEqual(['item-item', 'als']);
+    expect(arms(new FixedChainPolicy(servingChain('item-item')), request('recommendations', [FALLBACK_STRATEGY, 'als', 'item-item']))).toEqual(['item-item', FALLBACK_STRATEGY]);
+  });
+});

@@ -4,14 +4,16 @@ import { popularityStrategy } from './popularity.js';
 import { alsStrategy } from './cf/index.js';
 import { twoTowerStrategy } from './two-tower/index.js';
 import { metaRlStrategy } from './meta-rl/index.js';
+import { itemItemStrategy } from './item-item/index.js';
 
 export { popularityStrategy } from './popularity.js';
 export { alsStrategy } from './cf/index.js';
 export { twoTowerStrategy } from './two-tower/index.js';
 export { metaRlStrategy } from './meta-rl/index.js';
+export { itemItemStrategy } from './item-item/index.js';
 
 /** The built-in strategies, in the order `strategies` lists them. */
-export const BUILTIN_STRATEGIES = [popularityStrategy, alsStrategy, twoTowerStrategy, metaRlStrategy] as const;
+export const BUILTIN_STRATEGIES = [popularityStrategy, alsStrategy, twoTowerStrategy, metaRlStrategy, itemItemStrategy] as const;
 
 /** Registers every built-in; popularity's half-life also has its own variable. */
 export function registerBuiltins(

@@ -7,6 +7,7 @@ import { defineStrategy } from '../../contract.js';
 import { ALS_STRATEGY_NAME, alsModelFromArtifact, type AlsModel } from './als-model.js';
 import { alsParams, type AlsParams } from './params.js';
 import { recommendAls } from './recommend.js';
+import { similarAls } from './similar.js';
 import { trainAls } from './train.js';
 
 export { alsParams, type AlsParams } from './params.js';
@@ -20,6 +21,7 @@ export const alsStrategy = defineStrategy<AlsParams, AlsModel>({
   train: trainAls,
   load: (artifact) => alsModelFromArtifact(artifact),
   recommend: recommendAls,
+  similar: similarAls,
   // Model search (docs/model-search.md): the params whose best value depends most on the data.
   searchSpace: {
     factors: { kind: 'int', min: 8, max: 128, log: true },

@@ -3,7 +3,7 @@
  * (CSR for the user sweep, CSC for the item sweep). Duplicate (user, item) pairs add up, so
  * three purchases weigh three times one; pairs that net to zero carry no signal and are dropped.
  */
-import type { InteractionRecord } from '../../contract.js';
+import type { InteractionReader, InteractionRecord } from '../../contract.js';
 
 /** Rows of a sparse matrix: row r owns entries start[r] .. start[r + 1] - 1. */
 export interface SparseRows {
@@ -20,6 +20,16 @@ export interface InteractionMatrix {
   readonly byItem: SparseRows;
   /** Newest interaction used, ms epoch; null when there was none. */
   readonly trainedUntil: number | null;
+}
+
+/** Reads every interaction into the matrix; throws `aborted()` as soon as `signal` is aborted between batches. */
+export async function readInteractionMatrix(reader: InteractionReader, signal: AbortSignal, aborted: () => Error): Promise<InteractionMatrix> {
+  const builder = new InteractionMatrixBuilder();
+  for await (const batch of reader.scan()) {
+    if (signal.aborted) throw aborted();
+    for (const record of batch) builder.add(record);
+  }
+  return builder.build();
 }
 
 /** Accumulates records batch by batch, so the reader's batches can be dropped as we go. */

@@ -11,7 +11,7 @@ import { ALS_STRATEGY_NAME, alsArtifact } from './als-model.js';
 import { extraConfidence } from './confidence.js';
 import { conjugateGradientSweep } from './conjugate-gradient.js';
 import { gramMatrix } from './dense-algebra.js';
-import { InteractionMatrixBuilder } from './interaction-matrix.js';
+import { readInteractionMatrix } from './interaction-matrix.js';
 import type { AlsParams } from './params.js';
 import { implicitAlsLoss } from './training-loss.js';
 
@@ -34,12 +34,7 @@ export async function trainAls(ctx: TrainContext<AlsParams>): Promise<TrainResul
   ctx.progress({ phase: 'reading', percent: 0 });
   if (ctx.signal.aborted) throw aborted();
 
-  const builder = new InteractionMatrixBuilder();
-  for await (const batch of ctx.interactions.scan()) {
-    if (ctx.signal.aborted) throw aborted();
-    for (const record of batch) builder.add(record);
-  }
-  const matrix = builder.build();
+  const matrix = await readInteractionMatrix(ctx.interactions, ctx.signal, aborted);
   const userCount = matrix.userIds.length;
   const itemCount = matrix.itemIds.length;
   ctx.progress({ phase: 'reading', percent: READING_PERCENT });

@@ -11,6 +11,7 @@ import { adaptationSettings, adaptTwoTower } from './adapt.js';
 import { TWO_TOWER_SEARCH_SPACE, twoTowerParamsSchema, type TwoTowerParams } from './params.js';
 import { recommendTwoTower } from './recommend.js';
 import { disposeTwoTowerModel, loadTwoTowerModel, type TwoTowerModel } from './serving-model.js';
+import { similarTwoTower } from './similar.js';
 import { trainTwoTower, TWO_TOWER_NAME } from './train.js';
 
 export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
@@ -27,6 +28,7 @@ export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
   // Off by default: no adapt jobs, no adapted-state reads, until a version is trained with adaptSteps > 0.
   adapts: (params) => params.adaptSteps > 0,
   dispose: disposeTwoTowerModel,
+  similar: similarTwoTower,
   // Model search (docs/model-search.md); epochs are a multiple of the automatic count (`epochScale`).
   searchSpace: TWO_TOWER_SEARCH_SPACE,
 });
