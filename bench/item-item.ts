@@ -79,7 +79,7 @@ for (const name of args.datasets!.split(',') as ('movietweetings' | 'online-reta
   for (let i = 0; i < requests + 500; i++) {
     const asked = [ids[Math.floor(random.next() * ids.length)]!];
     const t = performance.now();
-    itemItemStrategy.similar!(model, asked, 10, { exclude: new Set(), catalog });
+    await itemItemStrategy.similar!(model, asked, 10, { exclude: new Set(), catalog });
     if (i >= 500) times.push(performance.now() - t); // the first 500 warm up
   }
   rows.push({
