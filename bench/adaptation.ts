@@ -92,7 +92,10 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   process.stderr.write('training two-tower...\n');
   const deps = await openProcessorDeps(config, { db });
-  const trained = await processTrainJob(deps, parseJobPayload('train', { strategy: 'two-tower' }), { signal: new AbortController().signal, onProgress: () => {} });
+  const trained = await processTrainJob(deps, parseJobPayload('train', { strategy: 'two-tower' }), {
+    signal: new AbortController().signal,
+    onProgress: () => {},
+  });
   await deps.close();
   const knownUsers = (await db.prisma.user.findMany({ select: { externalId: true }, orderBy: { id: 'asc' } })).map((u) => u.externalId);
   await db.close();
@@ -110,12 +113,16 @@ async function main(): Promise<void> {
     return body.data!;
   };
   const slate = async (userId: string): Promise<SlateView> =>
-    (await gql('query($u: ID!) { recommendations(userId: $u, limit: 10) { items { item { id } } adaptation { historyThrough } } }', { u: userId })).recommendations as SlateView;
+    (await gql('query($u: ID!) { recommendations(userId: $u, limit: 10) { items { item { id } } adaptation { historyThrough } } }', { u: userId }))
+      .recommendations as SlateView;
 
   // Users spread over the whole id range, then users the gateway has never seen.
   const step = Math.max(1, Math.floor(knownUsers.length / Number(args.users)));
   const users = [
-    ...knownUsers.filter((_, i) => i % step === 0).slice(0, Number(args.users)).map((id) => ({ id, kind: 'known' as const })),
+    ...knownUsers
+      .filter((_, i) => i % step === 0)
+      .slice(0, Number(args.users))
+      .map((id) => ({ id, kind: 'known' as const })),
     ...Array.from({ length: Number(args['new-users']) }, (_, i) => ({ id: `bench-new-${i}`, kind: 'new' as const })),
   ];
   const samples: Array<{ kind: string; ms: number; overlapWithUnadapted: number }> = [];
@@ -126,7 +133,10 @@ async function main(): Promise<void> {
       const first = await slate(user.id);
       const clicked = first.items[0]!.item.id;
       const start = performance.now();
-      const stored = await gql('mutation($u: ID!, $i: ID!) { recordFeedback(input: { userId: $u, itemId: $i, type: CLICK }) { occurredAt } }', { u: user.id, i: clicked });
+      const stored = await gql('mutation($u: ID!, $i: ID!) { recordFeedback(input: { userId: $u, itemId: $i, type: CLICK }) { occurredAt } }', {
+        u: user.id,
+        i: clicked,
+      });
       const at = new Date(stored.recordFeedback.occurredAt as string);
       const unadapted = await slate(user.id);
       let adapted: SlateView | null = null;
@@ -172,8 +182,14 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(args.out!), { recursive: true });
   writeFileSync(args.out!, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`${describeMachine(report.machine)}\n${report.command}\n\n`);
-  process.stdout.write('| users | n | recordFeedback -> adapted slate p50 (ms) | p95 (ms) | max (ms) | share of the adapted slate already in the unadapted one |\n|---|---|---|---|---|---|\n');
-  for (const [label, s] of [['all', report.all], ['known', report.knownUsers], ['new', report.newUsers]] as const) {
+  process.stdout.write(
+    '| users | n | recordFeedback -> adapted slate p50 (ms) | p95 (ms) | max (ms) | share of the adapted slate already in the unadapted one |\n|---|---|---|---|---|---|\n',
+  );
+  for (const [label, s] of [
+    ['all', report.all],
+    ['known', report.knownUsers],
+    ['new', report.newUsers],
+  ] as const) {
     process.stdout.write(`| ${label} | ${s.n} | ${s.p50Ms} | ${s.p95Ms} | ${s.maxMs} | ${s.meanOverlapWithUnadapted} |\n`);
   }
 }

@@ -62,7 +62,14 @@ interface Evaluation {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-async function evaluate(strategy: StrategyDefinition<any, any>, rawParams: unknown, dataset: BenchDataset, split: ReturnType<typeof leaveLastNewItemOut>, sample: readonly { userId: string; itemId: string }[], seed: number): Promise<Evaluation> {
+async function evaluate(
+  strategy: StrategyDefinition<any, any>,
+  rawParams: unknown,
+  dataset: BenchDataset,
+  split: ReturnType<typeof leaveLastNewItemOut>,
+  sample: readonly { userId: string; itemId: string }[],
+  seed: number,
+): Promise<Evaluation> {
   const params = parseStrategyParams(strategy, rawParams);
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -129,7 +136,9 @@ async function main(): Promise<void> {
   for (const name of names) {
     const dataset = await loadDataset(name);
     const split = leaveLastNewItemOut(dataset.interactions);
-    const sample = createRandom(seed).shuffle([...split.test]).slice(0, Number(args.users));
+    const sample = createRandom(seed)
+      .shuffle([...split.test])
+      .slice(0, Number(args.users));
     console.log(`\n## ${name}: ${dataset.interactions.length} interactions, ${split.test.length} test users (${sample.length} sampled), k=${K}`);
 
     const popularity = await evaluate(popularityStrategy, {}, dataset, split, sample, seed);

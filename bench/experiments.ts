@@ -58,15 +58,32 @@ async function servingCost(): Promise<Record<string, number>> {
   await db.prisma.user.createMany({ data: Array.from({ length: 500 }, (_, i) => ({ externalId: `user-${i}`, attributes: {} })) });
   const now = Date.now();
   await db.prisma.interaction.createMany({
-    data: Array.from({ length: 20_000 }, (_, i) => ({ userId: 1 + (i % 500), itemId: 1 + ((i * 7919) % 2000), type: 'click', occurredAt: new Date(now - i * 60_000) })),
+    data: Array.from({ length: 20_000 }, (_, i) => ({
+      userId: 1 + (i % 500),
+      itemId: 1 + ((i * 7919) % 2000),
+      type: 'click',
+      occurredAt: new Date(now - i * 60_000),
+    })),
   });
   const key = (await createApiKey(db, { scopes: ['admin'], label: 'bench' })).key;
-  const gateway = await createGateway(loadConfig({ DATABASE_URL: url, RECGATE_TRAIN_ON_START: 'none', RECGATE_EXPERIMENTS_REFRESH_SECONDS: '0' }), { db, refresh: false, log: silent });
+  const gateway = await createGateway(loadConfig({ DATABASE_URL: url, RECGATE_TRAIN_ON_START: 'none', RECGATE_EXPERIMENTS_REFRESH_SECONDS: '0' }), {
+    db,
+    refresh: false,
+    log: silent,
+  });
   const service = gateway.services.experiments.service;
   const body = (userId: string) =>
-    JSON.stringify({ query: 'query($u: ID!) { recommendations(userId: $u, surface: "home", limit: 10) { impressionId strategy experiment { key variant } items { item { id } } } }', variables: { u: userId } });
+    JSON.stringify({
+      query:
+        'query($u: ID!) { recommendations(userId: $u, surface: "home", limit: 10) { impressionId strategy experiment { key variant } items { item { id } } } }',
+      variables: { u: userId },
+    });
   const ask = async (userId: string) => {
-    const r = await gateway.yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body(userId) });
+    const r = await gateway.yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: body(userId),
+    });
     const json = (await r.json()) as { errors?: unknown };
     if (json.errors) throw new Error(JSON.stringify(json.errors));
   };
@@ -154,7 +171,10 @@ async function fill(db: Database, n: number): Promise<void> {
     );
     const events = rows.flatMap((r, k) => {
       const i = from + k;
-      return [...(clicked(i) ? [[r.userId, 1 + (i % 100), 'click', iso(r.createdAt + 5000), r.id]] : []), ...(bought(i) ? [[r.userId, 1 + (i % 100), 'purchase', iso(r.createdAt + 9000), r.id]] : [])];
+      return [
+        ...(clicked(i) ? [[r.userId, 1 + (i % 100), 'click', iso(r.createdAt + 5000), r.id]] : []),
+        ...(bought(i) ? [[r.userId, 1 + (i % 100), 'purchase', iso(r.createdAt + 9000), r.id]] : []),
+      ];
     });
     await pool.query(
       `INSERT INTO "Interaction" ("userId","itemId","type","occurredAt","impressionId")
@@ -192,11 +212,26 @@ async function resultsTime(engine: string): Promise<Record<string, number>> {
     await fill(db, impressions);
     process.stderr.write(`${engine}: ${impressions} impressions inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     const config = loadConfig({ DATABASE_URL: url });
-    const runtime = new ExperimentsRuntime({ db, strategies: { has: () => true, names: () => ['popularity'] }, rewards: config.metaPolicy, log: silent, refreshMs: 0 });
-    await runtime.service.create({ key: 'bench', surfaces: ['home'], variants: [
-      { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
-      { key: 'treatment', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
-    ], control: 'control', guardrailMetrics: ['reward_per_user'] }, 'bench');
+    const runtime = new ExperimentsRuntime({
+      db,
+      strategies: { has: () => true, names: () => ['popularity'] },
+      rewards: config.metaPolicy,
+      log: silent,
+      refreshMs: 0,
+    });
+    await runtime.service.create(
+      {
+        key: 'bench',
+        surfaces: ['home'],
+        variants: [
+          { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+          { key: 'treatment', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+        ],
+        control: 'control',
+        guardrailMetrics: ['reward_per_user'],
+      },
+      'bench',
+    );
     await runtime.service.start('bench', 'bench');
     // The phase started before the data (so CUPED has a lookback with no events: its cost, not its gain).
     await db.prisma.experiment.update({ where: { key: 'bench' }, data: { phaseStartedAt: new Date(Date.UTC(2026, 10, 1)) } });
@@ -239,7 +274,9 @@ process.stdout.write(
   [
     `machine: ${describeMachine(machine)}`,
     ...(serving
-      ? [`serving (median of ${rounds} rounds x ${requests} requests): none ${serving.none!.toFixed(0)} req/s, one experiment ${serving.one!.toFixed(0)} (${serving.ratioOne!.toFixed(3)}), ten ${serving.ten!.toFixed(0)} (${serving.ratioTen!.toFixed(3)})`]
+      ? [
+          `serving (median of ${rounds} rounds x ${requests} requests): none ${serving.none!.toFixed(0)} req/s, one experiment ${serving.one!.toFixed(0)} (${serving.ratioOne!.toFixed(3)}), ten ${serving.ten!.toFixed(0)} (${serving.ratioTen!.toFixed(3)})`,
+        ]
       : []),
     ...Object.entries(results).map(
       ([engine, r]) =>

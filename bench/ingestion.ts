@@ -115,14 +115,21 @@ async function freshDatabase(provider: Provider): Promise<FreshDatabase> {
 const cliEnv = (databaseUrl: string) => ({ ...process.env, DATABASE_URL: databaseUrl, RECGATE_TRAIN_ON_START: 'none', NODE_ENV: 'production' });
 
 async function createKey(databaseUrl: string, scope: 'client' | 'admin'): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/recgate.mjs', 'keys', 'create', '--scope', scope, '--label', 'bench'], { cwd: root, env: cliEnv(databaseUrl) });
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/recgate.mjs', 'keys', 'create', '--scope', scope, '--label', 'bench'], {
+    cwd: root,
+    env: cliEnv(databaseUrl),
+  });
   return stdout.trim().split('\n').at(-1)!.trim();
 }
 
 function startGateway(databaseUrl: string, profileDir: string | null): Promise<{ child: ChildProcess; url: string }> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...profile, 'bin/recgate.mjs', 'serve', '--port', '0'], { cwd: root, env: cliEnv(databaseUrl), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, 'bin/recgate.mjs', 'serve', '--port', '0'], {
+      cwd: root,
+      env: cliEnv(databaseUrl),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let seen = '';
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
@@ -150,7 +157,11 @@ async function createCatalogue(databaseUrl: string): Promise<void> {
 }
 
 async function gql<T>(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
   return body.data;
@@ -188,7 +199,13 @@ function makeBatches(prefix: string, count: number, slates: readonly Slate[], se
     for (let i = 0; i < BATCH; i++) {
       const n = b * BATCH + i;
       const type = TYPES[pick(TYPES.length)]!;
-      const entry: FeedbackEntry = { userId: `u${pick(USERS)}`, itemId: `i${pick(ITEMS)}`, type, idempotencyKey: `${prefix}${n}`, occurredAt: new Date(now - pick(60_000)).toISOString() };
+      const entry: FeedbackEntry = {
+        userId: `u${pick(USERS)}`,
+        itemId: `i${pick(ITEMS)}`,
+        type,
+        idempotencyKey: `${prefix}${n}`,
+        occurredAt: new Date(now - pick(60_000)).toISOString(),
+      };
       if (type === 'RATING') entry.value = 1 + pick(10);
       if (type === 'PURCHASE') entry.value = 1 + pick(3);
       if (n % 10 === 0 && slates.length > 0) {
@@ -242,7 +259,15 @@ async function send(url: string, key: string, batches: readonly FeedbackEntry[][
   );
   const seconds = (performance.now() - t0) / 1000;
   const events = batches.reduce((n, b) => n + b.length, 0);
-  return { seconds, eventsPerSecond: events / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), failedAttempts: failures.length, firstFailure: failures[0] ?? null, answers };
+  return {
+    seconds,
+    eventsPerSecond: events / seconds,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    failedAttempts: failures.length,
+    firstFailure: failures[0] ?? null,
+    answers,
+  };
 }
 
 interface EngineResult {
@@ -294,7 +319,18 @@ async function runEngine(provider: Provider): Promise<EngineResult> {
     duplicates += Math.max(0, storedRows - EVENTS);
     const { answers: _a, ...firstStats } = first;
     const { answers: _b, ...replayStats } = replay;
-    return { provider, events: EVENTS, gatewayCpuSeconds, eventsPerGatewayCpuSecond: EVENTS / gatewayCpuSeconds, first: firstStats, replay: replayStats, duplicates, lost: Math.max(0, EVENTS - storedRows), storedRows, rewardedImpressions: await database.rewardedImpressions() };
+    return {
+      provider,
+      events: EVENTS,
+      gatewayCpuSeconds,
+      eventsPerGatewayCpuSecond: EVENTS / gatewayCpuSeconds,
+      first: firstStats,
+      replay: replayStats,
+      duplicates,
+      lost: Math.max(0, EVENTS - storedRows),
+      storedRows,
+      rewardedImpressions: await database.rewardedImpressions(),
+    };
   } finally {
     if (gateway && gateway.exitCode === null) {
       const exited = new Promise((r) => gateway!.once('exit', r));
@@ -311,7 +347,9 @@ async function main(): Promise<void> {
   for (const provider of args.providers!.split(',') as Provider[]) {
     process.stderr.write(`${provider}: ${EVENTS} events in batches of ${BATCH}, ${CONNECTIONS} connections ...\n`);
     const result = await runEngine(provider);
-    process.stderr.write(`${provider}: ${Math.round(result.first.eventsPerSecond)} events/s (${Math.round(result.eventsPerGatewayCpuSecond)} per gateway CPU s), p99 ${result.first.p99Ms.toFixed(0)} ms, ${result.duplicates} duplicates, ${result.lost} lost\n`);
+    process.stderr.write(
+      `${provider}: ${Math.round(result.first.eventsPerSecond)} events/s (${Math.round(result.eventsPerGatewayCpuSecond)} per gateway CPU s), p99 ${result.first.p99Ms.toFixed(0)} ms, ${result.duplicates} duplicates, ${result.lost} lost\n`,
+    );
     results.push(result);
   }
   const report = { machine, events: EVENTS, batch: BATCH, connections: CONNECTIONS, users: USERS, items: ITEMS, results };

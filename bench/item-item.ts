@@ -126,13 +126,23 @@ async function serviceLatency(): Promise<{ serviceP50Ms: number; serviceP99Ms: n
   for (let i = 0; i < requests + 500; i++) {
     const body = JSON.stringify({ query, variables: { ids: [pick()] } });
     const t = performance.now();
-    const r = await gateway.yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    const r = await gateway.yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body,
+    });
     const json = (await r.json()) as { errors?: unknown };
     if (json.errors) throw new Error(JSON.stringify(json.errors));
     if (i >= 500) graphql.push(performance.now() - t);
   }
   await gateway.close();
-  return { serviceP50Ms: percentile(service, 50), serviceP99Ms: percentile(service, 99), graphqlP50Ms: percentile(graphql, 50), graphqlP99Ms: percentile(graphql, 99), requests };
+  return {
+    serviceP50Ms: percentile(service, 50),
+    serviceP99Ms: percentile(service, 99),
+    graphqlP50Ms: percentile(graphql, 50),
+    graphqlP99Ms: percentile(graphql, 99),
+    requests,
+  };
 }
 
 const latency = args['no-service'] ? null : await serviceLatency();
@@ -141,8 +151,16 @@ console.log(`Machine: ${describeMachine(machine)}\n`);
 console.log('| dataset | items | method | training s | artifact MiB | retained MiB | peak RSS MiB | similar() p50 / p99 ms |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.dataset} | ${r.items} | ${r.method} | ${r.trainSeconds} | ${r.artifactMiB} | ${r.retainedMiB} | ${r.peakRssMiB} | ${r.similarCallP50Ms.toFixed(3)} / ${r.similarCallP99Ms.toFixed(3)} |`);
+  console.log(
+    `| ${r.dataset} | ${r.items} | ${r.method} | ${r.trainSeconds} | ${r.artifactMiB} | ${r.retainedMiB} | ${r.peakRssMiB} | ${r.similarCallP50Ms.toFixed(3)} / ${r.similarCallP99Ms.toFixed(3)} |`,
+  );
 }
-if (latency) console.log(`\nsimilarItems on MovieTweetings, in process: service p50 ${latency.serviceP50Ms.toFixed(3)} ms (p99 ${latency.serviceP99Ms.toFixed(3)}), GraphQL via yoga.fetch p50 ${latency.graphqlP50Ms.toFixed(3)} ms (p99 ${latency.graphqlP99Ms.toFixed(3)}), ${latency.requests} requests each`);
+if (latency)
+  console.log(
+    `\nsimilarItems on MovieTweetings, in process: service p50 ${latency.serviceP50Ms.toFixed(3)} ms (p99 ${latency.serviceP99Ms.toFixed(3)}), GraphQL via yoga.fetch p50 ${latency.graphqlP50Ms.toFixed(3)} ms (p99 ${latency.graphqlP99Ms.toFixed(3)}), ${latency.requests} requests each`,
+  );
 mkdirSync(path.dirname(args.out!), { recursive: true });
-writeFileSync(args.out!, `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx --expose-gc bench/item-item.ts ${process.argv.slice(2).join(' ')}`.trimEnd(), machine, training: rows, latency }, null, 2)}\n`);
+writeFileSync(
+  args.out!,
+  `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx --expose-gc bench/item-item.ts ${process.argv.slice(2).join(' ')}`.trimEnd(), machine, training: rows, latency }, null, 2)}\n`,
+);

@@ -126,9 +126,13 @@ async function main(): Promise<void> {
     mkdirSync(path.join(here, 'results'), { recursive: true });
     writeFileSync(path.join(here, 'results/jobs.json'), JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(`${describeMachine(report.machine)}\n${report.command}\n\n`);
-    process.stdout.write('| strategy | run | trainStrategy -> job completed (ms) | -> serving on both gateways (ms) | in processor (ms) | backend | held-out nDCG@10 |\n|---|---|---|---|---|---|---|\n');
+    process.stdout.write(
+      '| strategy | run | trainStrategy -> job completed (ms) | -> serving on both gateways (ms) | in processor (ms) | backend | held-out nDCG@10 |\n|---|---|---|---|---|---|---|\n',
+    );
     for (const r of results as Array<Record<string, number | string>>) {
-      process.stdout.write(`| ${r.strategy} | ${r.run} | ${r.toCompletedMs} | ${r.toServingMs} | ${r.processorMs} | ${r.backend} | ${Number(r.heldOutNdcgAt10).toFixed(4)} |\n`);
+      process.stdout.write(
+        `| ${r.strategy} | ${r.run} | ${r.toCompletedMs} | ${r.toServingMs} | ${r.processorMs} | ${r.backend} | ${Number(r.heldOutNdcgAt10).toFixed(4)} |\n`,
+      );
     }
     process.stdout.write(`\nEmpty job (enqueue -> completed, ${empty.length} jobs): p50 ${report.emptyJobMs.p50} ms, p95 ${report.emptyJobMs.p95} ms\n`);
   } finally {

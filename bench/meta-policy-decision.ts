@@ -30,7 +30,9 @@ const context = (): DecisionContext => {
 };
 for (let i = 0; i < 20_000; i++) await policy.reward(ARMS[random.int(ARMS.length)]!, policy.features(context()), random.next() < 0.1 ? 1 : 0, true);
 
-console.log(`# Meta-policy decision cost\n\nMachine: ${describeMachine()}\nCommand: npx tsx bench/meta-policy-decision.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
+console.log(
+  `# Meta-policy decision cost\n\nMachine: ${describeMachine()}\nCommand: npx tsx bench/meta-policy-decision.ts ${process.argv.slice(2).join(' ')}`.trimEnd(),
+);
 const contexts = Array.from({ length: 1000 }, context);
 policy.decide('warm-up', policy.features(contexts[0]!), ARMS).next(); // builds the models once
 const times: number[] = [];
@@ -50,4 +52,6 @@ for (let i = 0; i < 200; i++) {
 const us = (ms: number) => `${(ms * 1000).toFixed(1)} us`;
 console.log(`\n| step | p50 | p99 |\n|---|---:|---:|`);
 console.log(`| decision (features, ${ARMS.length} LinUCB scores, softmax, draw) | ${us(percentile(times, 50))} | ${us(percentile(times, 99))} |`);
-console.log(`| reward update + next decision (rebuilds the updated arm, dimension ${policy.layout.dimension}) | ${us(percentile(updates, 50))} | ${us(percentile(updates, 99))} |`);
+console.log(
+  `| reward update + next decision (rebuilds the updated arm, dimension ${policy.layout.dimension}) | ${us(percentile(updates, 50))} | ${us(percentile(updates, 99))} |`,
+);

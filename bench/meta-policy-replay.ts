@@ -23,14 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/import/index.js';
 import { trainStrategy } from '../src/models/train-strategy.js';
-import {
-  defaultMetaPolicyConfig,
-  InProcessStatistics,
-  interactionBucket,
-  MetaPolicy,
-  policySegments,
-  SEGMENT_BUCKETS,
-} from '../src/policy/index.js';
+import { defaultMetaPolicyConfig, InProcessStatistics, interactionBucket, MetaPolicy, policySegments, SEGMENT_BUCKETS } from '../src/policy/index.js';
 import { alsStrategy } from '../src/strategies/builtin/cf/index.js';
 import { popularityStrategy } from '../src/strategies/builtin/popularity.js';
 import type { InteractionRecord, RecommendRequest } from '../src/strategies/contract.js';
@@ -93,7 +86,9 @@ const overrides = Object.fromEntries([
   ...(args['prior-pulls'] !== undefined ? [['priorPulls', Number(args['prior-pulls'])]] : []),
 ]);
 const config = defaultMetaPolicyConfig({ seed: Number(args.seed), ...overrides });
-console.log(`meta-policy: temperature ${config.temperature}, alpha ${config.alpha}, floor ${config.floor}, prior pulls ${config.priorPulls}, features ${config.features.join(',')}`);
+console.log(
+  `meta-policy: temperature ${config.temperature}, alpha ${config.alpha}, floor ${config.floor}, prior pulls ${config.priorPulls}, features ${config.features.join(',')}`,
+);
 const policy = new MetaPolicy(config, new InProcessStatistics());
 const segments = policySegments(config.features);
 
@@ -205,7 +200,9 @@ for (const p of policies) {
 }
 console.log(lines.join('\n'));
 const best = arms.reduce((a, b) => (overall[a]! >= overall[b]! ? a : b));
-console.log(`\nmeta-policy / best single strategy (${best}): ${(overall['meta-policy']! / overall[best]!).toFixed(3)}x; meta-policy / uniform: ${(overall['meta-policy']! / overall.uniform!).toFixed(3)}x`);
+console.log(
+  `\nmeta-policy / best single strategy (${best}): ${(overall['meta-policy']! / overall[best]!).toFixed(3)}x; meta-policy / uniform: ${(overall['meta-policy']! / overall.uniform!).toFixed(3)}x`,
+);
 console.log('\nArms the meta-policy served, per segment:');
 for (const b of SEGMENT_BUCKETS) console.log(`- ${b}: ${arms.map((a) => `${a} ${chosen.get(b)![a]}`).join(', ')}`);
 

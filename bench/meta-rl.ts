@@ -67,7 +67,9 @@ const metaParams = JSON.parse(args.params!) as Record<string, unknown>;
 const silent = { info() {}, warn() {} };
 const data = await loadDataset(spec.format, datasetDirectory(dataset), args.limit ? { limit: Number(args.limit) } : {});
 const machine = machineInfo();
-console.log(`# meta-rl ${args.part} on ${dataset}\n\nMachine: ${describeMachine(machine)}\nCommand: npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}\n`);
+console.log(
+  `# meta-rl ${args.part} on ${dataset}\n\nMachine: ${describeMachine(machine)}\nCommand: npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}\n`,
+);
 
 async function speed() {
   const params = parseStrategyParams(metaRlStrategy, metaParams);
@@ -133,7 +135,12 @@ async function coldStart() {
     ...(args['two-tower'] ? [{ definition: twoTowerStrategy }] : []),
     { definition: metaRlStrategy, params: metaParams, label: 'meta-rl' },
     { definition: metaRlStrategy, params: metaParams, servingParams: { adaptSteps: 0 }, label: 'meta-rl (0 steps)' },
-    ...rates.map((rate) => ({ definition: metaRlStrategy, params: metaParams, servingParams: { adaptLearningRate: rate }, label: `meta-rl (adapt rate ${rate})` })),
+    ...rates.map((rate) => ({
+      definition: metaRlStrategy,
+      params: metaParams,
+      servingParams: { adaptLearningRate: rate },
+      label: `meta-rl (adapt rate ${rate})`,
+    })),
   ];
   const runs: ColdStartEvaluation[] = [];
   for (const seed of seeds) {
@@ -168,7 +175,9 @@ async function coldStart() {
   const header = ['strategy', ...runs[0]!.support.map((n) => `nDCG@10 n=${n}`)];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`];
   for (const [label, perN] of Object.entries(summary)) {
-    lines.push(`| ${label} | ${runs[0]!.support.map((n) => `${perN[n]!.ndcgAt10!.mean.toFixed(4)} ± ${Number.isNaN(perN[n]!.ndcgAt10!.halfWidth) ? '–' : perN[n]!.ndcgAt10!.halfWidth.toFixed(4)}`).join(' | ')} |`);
+    lines.push(
+      `| ${label} | ${runs[0]!.support.map((n) => `${perN[n]!.ndcgAt10!.mean.toFixed(4)} ± ${Number.isNaN(perN[n]!.ndcgAt10!.halfWidth) ? '–' : perN[n]!.ndcgAt10!.halfWidth.toFixed(4)}`).join(' | ')} |`,
+    );
   }
   console.log(`## nDCG@10, mean ± 95% interval over seeds ${seeds.join(',')}\n\n${lines.join('\n')}\n`);
   return { seeds, runs, summary };
@@ -201,5 +210,8 @@ async function ablations() {
 const result = args.part === 'speed' ? await speed() : args.part === 'ablations' ? await ablations() : await coldStart();
 const out = args.out ?? path.join(here, 'results', `meta-rl-${args.part}-${dataset}.json`);
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ machine, command: `npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}`, params: metaParams, result }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ machine, command: `npx tsx bench/meta-rl.ts ${process.argv.slice(2).join(' ')}`, params: metaParams, result }, null, 2)}\n`,
+);
 console.log(`wrote ${path.relative(process.cwd(), out)}`);

@@ -19,7 +19,9 @@ const { values: args } = parseArgs({
 });
 const definition: AnyStrategy = args.strategy === 'two-tower' ? twoTowerStrategy : alsStrategy;
 const host = machineInfo();
-console.log(`# Model search gain, ${definition.name}, ${args.trials} trials (${host.date}; ${host.cpu}, ${host.cores} cores, load ${host.loadAverage.join(' ')})\n`);
+console.log(
+  `# Model search gain, ${definition.name}, ${args.trials} trials (${host.date}; ${host.cpu}, ${host.cores} cores, load ${host.loadAverage.join(' ')})\n`,
+);
 const datasets = [
   ['explicit (300 users, 500 items, 15k ratings)', denseExplicitRatings({ users: 300, items: 500, ratings: 15000, seed: 9 })],
   ['long-tail, one timestamp (600 users, 5,000 items)', longTailTagged({ users: 600, items: 5000, seed: 9 })],

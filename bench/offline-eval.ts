@@ -184,7 +184,13 @@ console.log(`Command: npx tsx bench/offline-eval.ts ${process.argv.slice(2).join
 console.log(`Strategies: ${strategies.map((s) => s.label ?? s.definition.name).join(', ')}; k ${k}, seed ${seed}, min ${minInteractions} items/user\n`);
 
 const summaries: DatasetSummary[] = [];
-const runs: Array<{ dataset: DatasetName; evaluation: OfflineEvaluation; ratios: Record<string, number>; seconds: number; search: Record<string, Record<string, number>> | null }> = [];
+const runs: Array<{
+  dataset: DatasetName;
+  evaluation: OfflineEvaluation;
+  ratios: Record<string, number>;
+  seconds: number;
+  search: Record<string, Record<string, number>> | null;
+}> = [];
 for (const name of datasets) {
   const spec = DATASET_SPECS[name];
   const data = await loadDataset(spec.format, datasetDirectory(name));
@@ -210,7 +216,9 @@ for (const name of datasets) {
     const r = ratios(evaluation);
     runs.push({ dataset: name, evaluation, ratios: r, seconds, search: searched?.searches ?? null });
     for (const [strategy, m] of Object.entries(searched?.searches ?? {})) {
-      console.log(`- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s, validation nDCG@10 ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`);
+      console.log(
+        `- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s, validation nDCG@10 ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`,
+      );
     }
     console.log(`### ${spec.title}, ${protocol}\n\n${describeSplit(evaluation)}\n\n${formatEvaluationTable(evaluation)}\n`);
     const lines = Object.entries(r).map(([key, value]) => `- nDCG@${k} ${key}: ${value.toFixed(2)}x`);

@@ -70,11 +70,7 @@ interface DirectionResult {
   readonly seconds: number;
 }
 
-async function direction(
-  behaviour: keyof typeof LOGS,
-  target: keyof typeof LOGS,
-  rewardModel: RewardModelKind,
-): Promise<DirectionResult> {
+async function direction(behaviour: keyof typeof LOGS, target: keyof typeof LOGS, rewardModel: RewardModelKind): Promise<DirectionResult> {
   const started = performance.now();
   const log = await readObdFeedback(LOGS[behaviour]);
   const policy = await resolveTargetPolicy(`logged:${LOGS[target]}`, log.space);
@@ -120,15 +116,12 @@ for (const [behaviour, target] of [
   for (const rewardModel of REWARD_MODEL_KINDS) {
     const result = await direction(behaviour, target, rewardModel);
     results.push(result);
-    console.log(
-      `${target} evaluated on the ${behaviour} log, ${rewardModel} reward model: truth ${result.truth.toFixed(4)}, ${result.seconds.toFixed(1)} s`,
-    );
+    console.log(`${target} evaluated on the ${behaviour} log, ${rewardModel} reward model: truth ${result.truth.toFixed(4)}, ${result.seconds.toFixed(1)} s`);
   }
 }
 
 const find = (behaviour: string, model: RewardModelKind) => results.find((r) => r.behaviour === behaviour && r.rewardModel === model)!;
-const cell = (r: DirectionResult, name: EstimatorName) =>
-  `${r.meanRelativeError[name].toFixed(3)} ± ${r.stdRelativeError[name].toFixed(3)}`;
+const cell = (r: DirectionResult, name: EstimatorName) => `${r.meanRelativeError[name].toFixed(3)} ± ${r.stdRelativeError[name].toFixed(3)}`;
 const header = [
   'estimator',
   'BTS on random (logistic q)',
@@ -145,11 +138,7 @@ const rows = ESTIMATOR_NAMES.map((name) => [
   cell(find('bts', 'logistic'), name),
   cell(find('bts', 'empirical'), name),
 ]);
-const table = [
-  `| ${header.join(' | ')} |`,
-  `|${header.map(() => '---').join('|')}|`,
-  ...rows.map((row) => `| ${row.join(' | ')} |`),
-].join('\n');
+const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 console.log(`\nmean relative error |estimate - truth| / truth over ${RUNS} runs (± standard deviation across runs):\n\n${table}\n`);
 
 const output = path.join(REPO_ROOT, 'bench/results/ope-obd.json');

@@ -25,7 +25,10 @@ const key = (await createApiKey(db, { scopes: ['client'], label: 'profile' })).k
 const users = (await db.prisma.user.findMany({ take: 500, orderBy: { id: 'asc' }, select: { externalId: true } })).map((u) => u.externalId);
 await db.close();
 
-const gateway = await createGateway(loadConfig({ DATABASE_URL: databaseUrl, RECGATE_TRAIN_ON_START: 'none' }), { refresh: false, log: { info() {}, warn() {}, error() {} } });
+const gateway = await createGateway(loadConfig({ DATABASE_URL: databaseUrl, RECGATE_TRAIN_ON_START: 'none' }), {
+  refresh: false,
+  log: { info() {}, warn() {}, error() {} },
+});
 const times: number[] = [];
 for (let i = 0; i < requests; i++) {
   const userId = i % 4 === 3 ? `new-user-${i}` : users[i % users.length]!;

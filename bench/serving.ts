@@ -105,7 +105,14 @@ interface HttpResult {
 
 async function load(port: number, body: string, headers: Record<string, string>): Promise<HttpResult> {
   const run = (seconds: number) =>
-    autocannon({ url: `http://127.0.0.1:${port}/graphql`, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body });
+    autocannon({
+      url: `http://127.0.0.1:${port}/graphql`,
+      method: 'POST',
+      connections,
+      duration: seconds,
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
   await run(2); // warm-up
   const r = await run(duration);
   return { requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
@@ -117,8 +124,17 @@ async function main(): Promise<void> {
   const local = await inProcess(key, users);
 
   // The reference bodies are recgate's own answer for the same request, so sizes match.
-  const gateway = await createGateway(loadConfig({ DATABASE_URL: databaseUrl, RECGATE_TRAIN_ON_START: 'none' }), { refresh: false, log: { info() {}, warn() {}, error() {} } });
-  const sample = await (await gateway.yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: bodyFor(users[0]!) })).text();
+  const gateway = await createGateway(loadConfig({ DATABASE_URL: databaseUrl, RECGATE_TRAIN_ON_START: 'none' }), {
+    refresh: false,
+    log: { info() {}, warn() {}, error() {} },
+  });
+  const sample = await (
+    await gateway.yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: bodyFor(users[0]!),
+    })
+  ).text();
   await gateway.close();
   const bodyFile = path.join(work, 'body.json');
   const slateFile = path.join(work, 'slate.json');
@@ -153,7 +169,16 @@ async function main(): Promise<void> {
     toBareHttp: rg.requestsPerSecond / results['bare node:http']!.requestsPerSecond,
   };
 
-  const report = { machine, databaseUrl: databaseUrl.replace(work, '<tmp>'), responseBytes: sample.length, inProcess: local, http: results, ratios, duration, connections };
+  const report = {
+    machine,
+    databaseUrl: databaseUrl.replace(work, '<tmp>'),
+    responseBytes: sample.length,
+    inProcess: local,
+    http: results,
+    ratios,
+    duration,
+    connections,
+  };
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   writeFileSync(path.join(root, 'bench/results/serving.json'), `${JSON.stringify(report, null, 2)}\n`);
 

@@ -164,7 +164,15 @@ for (const protocol of protocols) {
   // One evaluation per setting (same split every time: it depends on the data and seed only),
   // so each row prints as soon as it is measured.
   for (const entry of entries) {
-    const evaluation = await evaluateStrategies({ strategies: [entry], interactions: data.interactions, items: data.items, protocol, k, seed, minInteractions });
+    const evaluation = await evaluateStrategies({
+      strategies: [entry],
+      interactions: data.interactions,
+      items: data.items,
+      protocol,
+      k,
+      seed,
+      minInteractions,
+    });
     const s = evaluation.strategies[0]!;
     const record = shared.records.get(s.strategy)!;
     const base = off?.ndcgAtK === undefined ? s.metrics : { ndcgAtK: off.ndcgAtK, hitRateAtK: off.hitRateAtK, recallAtK: off.recallAtK };
@@ -199,7 +207,9 @@ for (const protocol of protocols) {
   }
   const smallCatalogue = await smallCatalogueLatency(protocol, (await shared.trained())!);
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`\nadapt on a ${SMALL_CATALOGUE}-item catalogue (${labelOf(SETTINGS[0] ?? {})}), ${smallCatalogue.users} users: p50 ${fixed(smallCatalogue.p50Ms, 2)} ms, p95 ${fixed(smallCatalogue.p95Ms, 2)} ms. (${fixed(seconds, 0)} s)\n`);
+  console.log(
+    `\nadapt on a ${SMALL_CATALOGUE}-item catalogue (${labelOf(SETTINGS[0] ?? {})}), ${smallCatalogue.users} users: p50 ${fixed(smallCatalogue.p50Ms, 2)} ms, p95 ${fixed(smallCatalogue.p95Ms, 2)} ms. (${fixed(seconds, 0)} s)\n`,
+  );
   runs.push({ protocol, seconds, split: split!, settings, smallCatalogue });
 }
 

@@ -65,7 +65,9 @@ const STRATEGIES: Record<string, EvaluatedStrategy> = {
 
 const started = new Date();
 const host = machineInfo();
-console.log(`# Two-tower robustness (${started.toISOString()})\n\nMachine: ${host.cpu}, ${host.cores} cores, Node ${host.node}, load ${host.loadAverage.join(' ')}; params ${args.params}\n`);
+console.log(
+  `# Two-tower robustness (${started.toISOString()})\n\nMachine: ${host.cpu}, ${host.cores} cores, Node ${host.node}, load ${host.loadAverage.join(' ')}; params ${args.params}\n`,
+);
 const runs = [];
 for (const name of args.datasets!.split(',')) {
   const build = BUILDERS[name];
@@ -75,7 +77,9 @@ for (const name of args.datasets!.split(',')) {
   for (const r of data.interactions) itemCounts.set(r.itemId, (itemCounts.get(r.itemId) ?? 0) + 1);
   const rare = [...itemCounts.values()].filter((c) => c <= 2).length / Math.max(1, itemCounts.size);
   const users = new Set(data.interactions.map((r) => r.userId)).size;
-  console.log(`## ${name}: ${data.interactions.length} interactions, ${users} users, ${data.items.length} items, ${(100 * rare).toFixed(0)} % of used items with <= 2 interactions\n`);
+  console.log(
+    `## ${name}: ${data.interactions.length} interactions, ${users} users, ${data.items.length} items, ${(100 * rare).toFixed(0)} % of used items with <= 2 interactions\n`,
+  );
   for (const protocol of args.protocols!.split(',').map(parseEvalProtocol)) {
     const evaluation = await evaluateStrategies({
       strategies: args.strategies!.split(',').map((s) => STRATEGIES[s]!),
@@ -85,19 +89,37 @@ for (const name of args.datasets!.split(',')) {
       k: 10,
       seed,
       minInteractions: 5,
-      ...(args.verbose ? { log: { info: (m: string, d?: object) => console.error(m, JSON.stringify(d ?? {})), warn: (m: string, d?: object) => console.error(m, JSON.stringify(d ?? {})) } } : {}),
+      ...(args.verbose
+        ? {
+            log: {
+              info: (m: string, d?: object) => console.error(m, JSON.stringify(d ?? {})),
+              warn: (m: string, d?: object) => console.error(m, JSON.stringify(d ?? {})),
+            },
+          }
+        : {}),
     });
     const ndcg = Object.fromEntries(evaluation.strategies.map((s) => [s.strategy, s.metrics.ndcgAtK]));
     const seconds = Object.fromEntries(evaluation.strategies.map((s) => [s.strategy, s.trainSeconds]));
-    const line = Object.entries(ndcg).map(([s, v]) => `${s} ${v.toFixed(4)} (train ${seconds[s]?.toFixed(1)} s)`).join(', ');
+    const line = Object.entries(ndcg)
+      .map(([s, v]) => `${s} ${v.toFixed(4)} (train ${seconds[s]?.toFixed(1)} s)`)
+      .join(', ');
     const ratios =
       ndcg['two-tower'] !== undefined
         ? ` | two-tower/popularity ${(ndcg['two-tower'] / ndcg.popularity!).toFixed(2)}x, two-tower/als ${(ndcg['two-tower'] / ndcg.als!).toFixed(2)}x`
         : '';
     const tt = evaluation.strategies.find((s) => s.strategy === 'two-tower')?.trainMetrics;
-    const fit = tt ? ` | two-tower epochs ${tt.epochs} of ${tt.epochsRun ?? tt.epochs}, validation ${tt.validationScore?.toFixed(4) ?? '-'}, loss ${tt.loss?.toFixed(3)}` : '';
+    const fit = tt
+      ? ` | two-tower epochs ${tt.epochs} of ${tt.epochsRun ?? tt.epochs}, validation ${tt.validationScore?.toFixed(4) ?? '-'}, loss ${tt.loss?.toFixed(3)}`
+      : '';
     console.log(`- ${protocol}: nDCG@10 ${line}${ratios}${fit}`);
-    runs.push({ dataset: name, protocol, ndcg, trainSeconds: seconds, twoTowerTraining: tt ?? null, metrics: evaluation.strategies.map((s) => ({ strategy: s.strategy, ...s.metrics })) });
+    runs.push({
+      dataset: name,
+      protocol,
+      ndcg,
+      trainSeconds: seconds,
+      twoTowerTraining: tt ?? null,
+      metrics: evaluation.strategies.map((s) => ({ strategy: s.strategy, ...s.metrics })),
+    });
   }
 }
 mkdirSync(path.dirname(args.out!), { recursive: true });

@@ -40,7 +40,6 @@ import { leaveLastNewItemOut } from './support/leave-last-out.js';
 import { datasetDirectory } from './support/datasets.js';
 import { describeMachine, machineInfo, percentile } from './support/machine.js';
 
-
 const { values: args } = parseArgs({
   options: {
     examples: { type: 'string', default: '60000' },
@@ -152,7 +151,12 @@ async function benchServing(data: Data) {
   return { dataset: data.name, catalogueItems: items, users: requests.length, k: 10, tensor: summary(latencies.tensor), loop: summary(latencies.loop) };
 }
 
-async function accuracy(strategy: StrategyDefinition<any, any>, data: Data, split: ReturnType<typeof leaveLastNewItemOut>, sample: readonly { userId: string; itemId: string }[]) {
+async function accuracy(
+  strategy: StrategyDefinition<any, any>,
+  data: Data,
+  split: ReturnType<typeof leaveLastNewItemOut>,
+  sample: readonly { userId: string; itemId: string }[],
+) {
   const params = parseStrategyParams(strategy, {});
   const now = data.interactions.reduce((m, r) => Math.max(m, r.occurredAt), 0) + 1000;
   const started = performance.now();
@@ -192,7 +196,9 @@ async function accuracy(strategy: StrategyDefinition<any, any>, data: Data, spli
 
 async function benchQuality(data: Data) {
   const split = leaveLastNewItemOut(data.interactions);
-  const sample = createRandom(42).shuffle([...split.test]).slice(0, Number(args['quality-users']));
+  const sample = createRandom(42)
+    .shuffle([...split.test])
+    .slice(0, Number(args['quality-users']));
   const popularity = await accuracy(popularityStrategy, data, split, sample);
   const twoTower = await accuracy(twoTowerStrategy, data, split, sample);
   console.log(

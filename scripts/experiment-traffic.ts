@@ -25,13 +25,18 @@ const buy = Number(arg('buy', '0.02'));
 const random = createRandom(Number(arg('seed', '1')));
 
 async function gql(query: string, variables: Record<string, unknown>): Promise<any> {
-  const r = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const r = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await r.json()) as { data?: unknown; errors?: Array<{ message: string }> };
   if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data;
 }
 
-const SLATE = 'query($u: ID!, $s: String!) { recommendations(userId: $u, surface: $s, limit: 5) { impressionId experiment { key variant } items { item { id } } } }';
+const SLATE =
+  'query($u: ID!, $s: String!) { recommendations(userId: $u, surface: $s, limit: 5) { impressionId experiment { key variant } items { item { id } } } }';
 const FEEDBACK = 'mutation($input: FeedbackInput!) { recordFeedback(input: $input) { id } }';
 const byVariant = new Map<string, number>();
 let slates = 0;

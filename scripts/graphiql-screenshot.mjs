@@ -19,7 +19,9 @@ page.on('request', (req) => {
   external.push(u);
   return req.abort();
 });
-page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
+page.on('console', (m) => {
+  if (m.type() === 'error') console.error('console:', m.text());
+});
 await page.goto(url, { waitUntil: 'load', timeout: 60000 });
 await page.waitForSelector('.graphiql-execute-button', { timeout: 60000 });
 await new Promise((r) => setTimeout(r, 2500));

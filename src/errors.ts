@@ -119,17 +119,22 @@ export const ERRORS = {
   // --- experiments ---------------------------------------------------------------------------
   RG_ERR_EXPERIMENT_UNKNOWN: { message: 'No experiment with key "{key}".' },
   RG_ERR_EXPERIMENT_EXISTS: { message: 'An experiment with key "{key}" already exists; keys are never reused (archive the old one and pick a new key).' },
-  RG_ERR_EXPERIMENT_WEIGHTS: { message: 'Variant weights of experiment "{key}" are invalid: {reason}. Give every variant a positive weight, the weights summing to 1.' },
+  RG_ERR_EXPERIMENT_WEIGHTS: {
+    message: 'Variant weights of experiment "{key}" are invalid: {reason}. Give every variant a positive weight, the weights summing to 1.',
+  },
   RG_ERR_EXPERIMENT_CONTROL: { message: 'Experiment "{key}" names control variant "{control}", which is not one of its variants ({variants}).' },
   RG_ERR_EXPERIMENT_NAMESPACE_OVERLAP: {
-    message: 'Experiment "{key}" takes range [{start}, {end}) of namespace "{namespace}", which overlaps [{otherStart}, {otherEnd}) of active experiment "{other}". Give it a disjoint range.',
+    message:
+      'Experiment "{key}" takes range [{start}, {end}) of namespace "{namespace}", which overlaps [{otherStart}, {otherEnd}) of active experiment "{other}". Give it a disjoint range.',
   },
   RG_ERR_EXPERIMENT_SURFACE_CONFLICT: {
-    message: 'Experiment "{key}" and active experiment "{other}" both apply to surface "{surface}" without sharing a namespace; a request can serve one experiment only. Put both in one namespace with disjoint ranges, or stop "{other}".',
+    message:
+      'Experiment "{key}" and active experiment "{other}" both apply to surface "{surface}" without sharing a namespace; a request can serve one experiment only. Put both in one namespace with disjoint ranges, or stop "{other}".',
   },
   RG_ERR_EXPERIMENT_TRANSITION: { message: 'Experiment "{key}" is {status}; it cannot {action}. {hint}' },
   RG_ERR_EXPERIMENT_RUNNING_CHANGE: {
-    message: 'Experiment "{key}" is {status}: changing {fields} would mix two designs in one analysis. Pass newPhase: true to start a new phase (results restart from it).',
+    message:
+      'Experiment "{key}" is {status}: changing {fields} would mix two designs in one analysis. Pass newPhase: true to start a new phase (results restart from it).',
   },
   RG_ERR_EXPERIMENT_FILE: { message: 'Cannot read experiment spec file "{file}": {reason}.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -19,7 +19,14 @@ export async function startServer(gateway: Gateway, options: { port: number; hos
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? 'the port is in use' : error.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine (check --host or HOST)' : error.message;
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? 'the port is in use'
+          : error.code === 'EACCES'
+            ? 'permission denied (ports below 1024 need privileges)'
+            : error.code === 'EADDRNOTAVAIL'
+              ? 'no such address on this machine (check --host or HOST)'
+              : error.message;
       reject(rgError('RG_ERR_PORT_UNAVAILABLE', { host: options.host, port: options.port, reason }, { cause: error }));
     });
     server.listen(options.port, options.host, () => resolve());

@@ -10,10 +10,26 @@ const yoga = createYoga({
   graphiql: false,
   schema: createSchema({
     typeDefs: /* GraphQL */ `
-      type Item { id: ID! title: String! categories: [String!]! }
-      type SlateItem { item: Item! score: Float! position: Int! explanation: String! }
-      type Slate { impressionId: ID! strategy: String! propensity: Float! items: [SlateItem!]! }
-      type Query { recommendations(userId: ID!, limit: Int = 10): Slate! }
+      type Item {
+        id: ID!
+        title: String!
+        categories: [String!]!
+      }
+      type SlateItem {
+        item: Item!
+        score: Float!
+        position: Int!
+        explanation: String!
+      }
+      type Slate {
+        impressionId: ID!
+        strategy: String!
+        propensity: Float!
+        items: [SlateItem!]!
+      }
+      type Query {
+        recommendations(userId: ID!, limit: Int = 10): Slate!
+      }
     `,
     resolvers: { Query: { recommendations: () => slate } },
   }),

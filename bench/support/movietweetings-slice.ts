@@ -8,7 +8,10 @@ import { datasetDirectory } from './datasets.js';
 /** Writes the slice under `workDir` and imports it; returns how many ratings it holds. */
 export async function importMovieTweetingsSlice(db: Database, ratings: number, workDir: string): Promise<number> {
   const DATASET = datasetDirectory('movietweetings');
-  const lines = readFileSync(path.join(DATASET, 'ratings.dat'), 'utf8').split('\n').filter((l) => l !== '').slice(0, ratings);
+  const lines = readFileSync(path.join(DATASET, 'ratings.dat'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .slice(0, ratings);
   const data = path.join(workDir, 'movietweetings-slice');
   mkdirSync(data, { recursive: true });
   writeFileSync(path.join(data, 'ratings.dat'), lines.join('\n') + '\n');

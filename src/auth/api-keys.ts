@@ -27,11 +27,30 @@ export interface ApiKeyInfo {
 export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 function parseScopes(raw: string): Scope[] {
-  return raw.split(',').map((s) => s.trim()).filter(isScope);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(isScope);
 }
 
-function toInfo(row: { id: number; prefix: string; label: string; scopes: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeyInfo {
-  return { id: row.id, prefix: row.prefix, label: row.label, scopes: parseScopes(row.scopes), createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+function toInfo(row: {
+  id: number;
+  prefix: string;
+  label: string;
+  scopes: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}): ApiKeyInfo {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    label: row.label,
+    scopes: parseScopes(row.scopes),
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  };
 }
 
 export async function createApiKey(db: Database, options: { scopes: readonly string[]; label: string }): Promise<{ key: string; info: ApiKeyInfo }> {

@@ -21,7 +21,12 @@ export const numberOption = (flag: string, schema: z.ZodType<number, number>) =>
     .trim()
     .min(1, { error: `${flag} needs a value` })
     .transform(Number)
-    .pipe(z.number().refine(Number.isFinite, { error: `${flag} must be a finite number` }).pipe(schema));
+    .pipe(
+      z
+        .number()
+        .refine(Number.isFinite, { error: `${flag} must be a finite number` })
+        .pipe(schema),
+    );
 
 const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 

@@ -22,9 +22,7 @@ export function createProgressBar(label: string, total: number, stream: NodeJS.W
     const filled = Math.round(ratio * width);
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? Math.round(current / seconds) : 0;
-    stream.write(
-      `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(1)}% ${count(current)}/${count(size)} ${rate}/s `,
-    );
+    stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(1)}% ${count(current)}/${count(size)} ${rate}/s `);
   };
   return {
     update(done, newTotal) {

@@ -65,7 +65,9 @@ export async function prepareDemo(db: Database, options: DemoPreparationOptions 
   let imported: ImportSummary | null = null;
   let shift: TimeShift | null = null;
   if ((await db.prisma.interaction.count()) === 0) {
-    say(`Importing MovieTweetings (${options.limit === undefined ? '100,000' : options.limit.toLocaleString('en-US')} ratings) into ${describeDatabase(db.url)} ...`);
+    say(
+      `Importing MovieTweetings (${options.limit === undefined ? '100,000' : options.limit.toLocaleString('en-US')} ratings) into ${describeDatabase(db.url)} ...`,
+    );
     const bar = createProgressBar('import', 1);
     imported = await importIntoDatabase(db, 'movietweetings', DEMO_DATA, {
       ...(options.limit === undefined ? {} : { limit: options.limit }),

@@ -77,7 +77,9 @@ export async function runTrain(strategy: string, options: TrainCommandOptions, e
     const deps = await openProcessorDeps(config);
     try {
       deps.registry.get(strategy);
-      const result = await processTrainJob(deps, payload, { signal: new AbortController().signal, onProgress: (p) => {
+      const result = await processTrainJob(deps, payload, {
+        signal: new AbortController().signal,
+        onProgress: (p) => {
           showPhase(p.phase);
           bar.update(p.percent);
         },

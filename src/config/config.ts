@@ -81,7 +81,10 @@ const envSchema = z.object({
   /** How often a gateway polls the model store for promoted versions (the fallback to Redis pub/sub), seconds; 0 = never. @default 30 */
   RECGATE_MODEL_POLL_SECONDS: number(z.number().min(0)).default(30),
   /** Prefix of every BullMQ queue and pub/sub channel in Redis. @default recgate */
-  RECGATE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('recgate'),
+  RECGATE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('recgate'),
   /** Feedback from one user within this window becomes one adapt job, ms. @default 250 */
   RECGATE_ADAPT_DEBOUNCE_MS: number(z.number().int().min(0)).default(250),
   /** A user's adapted state expires this long after their last adaptation, seconds. @default 2592000 (30 days) */
@@ -163,11 +166,18 @@ function parseStrategyParamsJson(raw: string): Record<string, unknown> {
   return value;
 }
 
-const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function parseWeights(spec: string, base: SignalPolicy['weights']): SignalPolicy['weights'] {
   const weights = { ...base };
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [type, raw] = part.split('=').map((s) => s.trim());
     const value = Number(raw);
     if (!type || !(type in weights) || raw === undefined || !Number.isFinite(value)) {
@@ -221,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trainSchedules: Object.freeze(parseTrainSchedules(e.RECGATE_TRAIN_SCHEDULE)),
     trainSearchSeconds: trainSearchSetting(e.RECGATE_TRAIN_SEARCH),
     metaPolicy: metaPolicyConfig(e),
-    trainOnStart: e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
+    trainOnStart:
+      e.RECGATE_TRAIN_ON_START.trim() === 'all' ? 'all' : e.RECGATE_TRAIN_ON_START.trim() === 'none' ? [] : Object.freeze(list(e.RECGATE_TRAIN_ON_START)),
   });
 }

@@ -86,11 +86,16 @@ export interface MetaPolicyConfig {
 
 function parseRewardWeights(spec: string): Record<FeedbackType, number> {
   const weights: Record<FeedbackType, number> = { ...DEFAULT_REWARD_WEIGHTS };
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [type, raw] = part.split('=').map((s) => s.trim());
     const value = Number(raw);
     if (!type || !(FEEDBACK_TYPES as readonly string[]).includes(type) || raw === undefined || raw === '' || !Number.isFinite(value)) {
-      throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_REWARD_WEIGHTS entry "${part}" must be <type>=<number> with type one of ${FEEDBACK_TYPES.join(', ')}` });
+      throw rgError('RG_ERR_CONFIG', {
+        reason: `RECGATE_REWARD_WEIGHTS entry "${part}" must be <type>=<number> with type one of ${FEEDBACK_TYPES.join(', ')}`,
+      });
     }
     weights[type as FeedbackType] = value;
   }
@@ -98,11 +103,16 @@ function parseRewardWeights(spec: string): Record<FeedbackType, number> {
 }
 
 function parseFeatures(spec: string): string[] {
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
     const known = (CONTEXT_FEATURES as readonly string[]).includes(name) || /^context\.[A-Za-z0-9_-]+$/.test(name);
     if (!known) {
-      throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_META_POLICY_FEATURES entry "${name}" must be one of ${CONTEXT_FEATURES.join(', ')} or context.<field>` });
+      throw rgError('RG_ERR_CONFIG', {
+        reason: `RECGATE_META_POLICY_FEATURES entry "${name}" must be one of ${CONTEXT_FEATURES.join(', ')} or context.<field>`,
+      });
     }
   }
   return [...new Set(names)];

@@ -89,5 +89,11 @@ export async function recentInteractions(db: Database, userDbId: number, take: n
     include: { item: { include: WITH_CATEGORIES } },
   });
   // Stored types are feedback types: every writer validates them.
-  return rows.map((r) => ({ type: r.type as FeedbackType, value: r.value, occurredAt: r.occurredAt, impressionId: r.impressionId, item: toCatalogItem(r.item) }));
+  return rows.map((r) => ({
+    type: r.type as FeedbackType,
+    value: r.value,
+    occurredAt: r.occurredAt,
+    impressionId: r.impressionId,
+    item: toCatalogItem(r.item),
+  }));
 }

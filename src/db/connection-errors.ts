@@ -39,7 +39,11 @@ export function postgresConnectError(error: unknown, url: string): RecgateError 
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return rgError('RG_ERR_DATABASE_UNREACHABLE', { target: `PostgreSQL at ${at}`, reason, fix: 'start PostgreSQL, or fix the host and port in DATABASE_URL' }, { cause: error });
+      return rgError(
+        'RG_ERR_DATABASE_UNREACHABLE',
+        { target: `PostgreSQL at ${at}`, reason, fix: 'start PostgreSQL, or fix the host and port in DATABASE_URL' },
+        { cause: error },
+      );
     case '3D000':
       return rgError('RG_ERR_DATABASE_MISSING', { database, at }, { cause: error });
     case '28000':
@@ -62,7 +66,11 @@ export function sqliteOpenError(error: unknown, file: string): RecgateError {
   const { message } = asDriverError(error);
   return rgError(
     'RG_ERR_DATABASE_UNREACHABLE',
-    { target: `SQLite file ${file}`, reason: typeof message === 'string' ? message : String(error), fix: 'fix the path in DATABASE_URL (its folder must exist and be writable)' },
+    {
+      target: `SQLite file ${file}`,
+      reason: typeof message === 'string' ? message : String(error),
+      fix: 'fix the path in DATABASE_URL (its folder must exist and be writable)',
+    },
     { cause: error },
   );
 }

@@ -74,9 +74,7 @@ export function dbImpressionReader(db: Database, rewardWeights: Readonly<Record<
           strategy: r.strategy,
           surface: r.surface,
           propensity: r.propensity,
-          items: shownItems(r.items).map(
-            (shown): ImpressionItem => ({ ...shown, reward: rewardOf.get(`${r.id}\u0000${shown.itemId}`) ?? 0 }),
-          ),
+          items: shownItems(r.items).map((shown): ImpressionItem => ({ ...shown, reward: rewardOf.get(`${r.id}\u0000${shown.itemId}`) ?? 0 })),
         }));
         const last = rows[rows.length - 1]!;
         after = { createdAt: last.createdAt, id: last.id };

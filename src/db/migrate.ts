@@ -83,9 +83,7 @@ function migrateSqlite(file: string, migrations: readonly Migration[]): string[]
     db.exec(SQLITE_TABLE);
     const applied: string[] = [];
     for (const m of migrations) {
-      const done = db
-        .prepare('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL')
-        .get(m.name);
+      const done = db.prepare('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL').get(m.name);
       if (done) continue;
       const started = new Date().toISOString();
       try {
@@ -118,10 +116,9 @@ async function migratePostgres(url: string, migrations: readonly Migration[]): P
     await client.query(POSTGRES_TABLE);
     const applied: string[] = [];
     for (const m of migrations) {
-      const done = await client.query(
-        'SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL',
-        [m.name],
-      );
+      const done = await client.query('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL', [
+        m.name,
+      ]);
       if (done.rowCount) continue;
       const started = new Date();
       try {

@@ -48,10 +48,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     provider: target.provider,
     url,
     appliedMigrations,
-    ping: () => prisma.$queryRawUnsafe('SELECT 1').then(
-      () => true,
-      () => false,
-    ),
+    ping: () =>
+      prisma.$queryRawUnsafe('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
     close: () => prisma.$disconnect(),
   };
 }

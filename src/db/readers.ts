@@ -42,9 +42,7 @@ export function dbInteractionReader(db: Database, policy: SignalPolicy): Interac
           await db.prisma.interaction.findMany({
             where: {
               ...window,
-              ...(after
-                ? { OR: [{ occurredAt: { gt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { gt: after.id } }] }
-                : {}),
+              ...(after ? { OR: [{ occurredAt: { gt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { gt: after.id } }] } : {}),
             },
             orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
             take: size,

@@ -56,7 +56,22 @@ function sqliteStore(file: string): ServingStore {
   );
   const insertAll = db.transaction((rows: readonly ImpressionRow[]) => {
     for (const r of rows) {
-      insert.run(r.id, r.userExternalId, r.surface, r.strategy, r.modelVersion, JSON.stringify(r.items), r.propensity, JSON.stringify(r.context), r.features === null ? null : JSON.stringify(r.features), r.variant, r.experiment?.key ?? null, r.experiment?.variant ?? null, r.experiment?.phase ?? null, r.createdAt.getTime());
+      insert.run(
+        r.id,
+        r.userExternalId,
+        r.surface,
+        r.strategy,
+        r.modelVersion,
+        JSON.stringify(r.items),
+        r.propensity,
+        JSON.stringify(r.context),
+        r.features === null ? null : JSON.stringify(r.features),
+        r.variant,
+        r.experiment?.key ?? null,
+        r.experiment?.variant ?? null,
+        r.experiment?.phase ?? null,
+        r.createdAt.getTime(),
+      );
     }
   });
   return {
@@ -78,7 +93,9 @@ function postgresStore(url: string, poolSize: number): ServingStore {
   // TIMESTAMP(3) columns hold UTC (as Prisma writes them); pg would read them as local time.
   const types = {
     getTypeParser: ((oid: number, format?: string) =>
-      oid === pg.types.builtins.TIMESTAMP ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      oid === pg.types.builtins.TIMESTAMP
+        ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   return {

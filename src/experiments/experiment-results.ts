@@ -22,7 +22,12 @@ export interface PhaseResults extends ExperimentResults {
   readonly computedAt: Date;
 }
 
-export async function experimentResults(db: Database, experiment: ExperimentRecord, rewards: RewardSettings, options: ResultsOptions & { phase?: number } = {}): Promise<PhaseResults> {
+export async function experimentResults(
+  db: Database,
+  experiment: ExperimentRecord,
+  rewards: RewardSettings,
+  options: ResultsOptions & { phase?: number } = {},
+): Promise<PhaseResults> {
   const { spec } = experiment;
   const phase = options.phase ?? experiment.phase;
   const cuped = options.cuped === true && experiment.phaseStartedAt !== null;

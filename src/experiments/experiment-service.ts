@@ -11,7 +11,15 @@ import { rgError } from '../errors.js';
 import type { Database } from '../db/index.js';
 import { ACTIVE_STATUSES, columnsOf, recordOf, type ExperimentRecord, type ExperimentRow, type ExperimentStatus } from './experiment-record.js';
 import { checkExclusive } from './exclusivity.js';
-import { applyChanges, DESIGN_FIELDS, parseExperimentChanges, parseExperimentSpec, type ExperimentField, type ExperimentSpec, type VariantServing } from './spec.js';
+import {
+  applyChanges,
+  DESIGN_FIELDS,
+  parseExperimentChanges,
+  parseExperimentSpec,
+  type ExperimentField,
+  type ExperimentSpec,
+  type VariantServing,
+} from './spec.js';
 
 /** What the service needs to know about strategies (the registry implements it). */
 export interface StrategyNames {
@@ -107,7 +115,9 @@ export class ExperimentService {
     if (current.archivedAt) throw this.#transitionError(current, 'be changed', 'It is archived.');
     if (current.status === 'STOPPED') throw this.#transitionError(current, 'be changed', 'Create a new experiment instead.');
     const next = applyChanges(current.spec, changes);
-    const changed = (Object.keys(changes) as ExperimentField[]).filter((f) => JSON.stringify(specField(current.spec, f)) !== JSON.stringify(specField(next, f)));
+    const changed = (Object.keys(changes) as ExperimentField[]).filter(
+      (f) => JSON.stringify(specField(current.spec, f)) !== JSON.stringify(specField(next, f)),
+    );
     const design = changed.filter((f) => DESIGN_FIELDS.includes(f));
     const active = ACTIVE_STATUSES.includes(current.status);
     if (active && design.length > 0 && !options.newPhase) {
@@ -118,7 +128,9 @@ export class ExperimentService {
     const phaseStarts = active && options.newPhase === true;
     const now = this.#now();
     // Round-trip through JSON: the stored audit holds plain JSON values only.
-    const diff = JSON.parse(JSON.stringify(Object.fromEntries(changed.map((f) => [f, { from: specField(current.spec, f) ?? null, to: specField(next, f) ?? null }])))) as Record<string, { from: string; to: string }>;
+    const diff = JSON.parse(
+      JSON.stringify(Object.fromEntries(changed.map((f) => [f, { from: specField(current.spec, f) ?? null, to: specField(next, f) ?? null }]))),
+    ) as Record<string, { from: string; to: string }>;
     const { prisma } = this.deps.db;
     const row = await prisma.$transaction(async (tx) => {
       const updated = await tx.experiment.update({
@@ -130,7 +142,9 @@ export class ExperimentService {
       });
       await tx.experimentAudit.create({ data: { experimentId: current.id, action: 'update', actor, changes: diff } });
       if (phaseStarts) {
-        await tx.experimentAudit.create({ data: { experimentId: current.id, action: 'new-phase', actor, changes: { phase: { from: current.phase, to: current.phase + 1 } } } });
+        await tx.experimentAudit.create({
+          data: { experimentId: current.id, action: 'new-phase', actor, changes: { phase: { from: current.phase, to: current.phase + 1 } } },
+        });
       }
       return updated;
     });

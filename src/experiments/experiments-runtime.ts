@@ -63,13 +63,19 @@ export class ExperimentsRuntime {
       const policies = new Map<string, ServingPolicy>();
       if (serving) {
         // Pinned versions are loaded before the assignment that needs them takes effect.
-        await serving.pinned.keep(new Set(running.flatMap((e) => e.spec.variants.flatMap((v) => (v.serving.kind === 'model-version' ? [v.serving.modelVersion] : [])))));
+        await serving.pinned.keep(
+          new Set(running.flatMap((e) => e.spec.variants.flatMap((v) => (v.serving.kind === 'model-version' ? [v.serving.modelVersion] : [])))),
+        );
         for (const e of running) {
           for (const v of e.spec.variants) {
             try {
               policies.set(variantId(e.spec.key, v.key), exposed(variantPolicy(v.serving, serving), { key: e.spec.key, variant: v.key, phase: e.phase }));
             } catch (error) {
-              this.options.log.warn('experiment variant cannot serve here; its users get the default policy', { experiment: e.spec.key, variant: v.key, error: String(error) });
+              this.options.log.warn('experiment variant cannot serve here; its users get the default policy', {
+                experiment: e.spec.key,
+                variant: v.key,
+                error: String(error),
+              });
             }
           }
         }
@@ -96,7 +102,9 @@ export class ExperimentsRuntime {
     const every = this.options.refreshMs ?? 5000;
     if (every > 0 && !this.#timer) {
       this.#timer = setInterval(() => {
-        this.reload().catch((error: unknown) => this.options.log.warn('experiments reload failed; assigning from the last ones read', { error: String(error) }));
+        this.reload().catch((error: unknown) =>
+          this.options.log.warn('experiments reload failed; assigning from the last ones read', { error: String(error) }),
+        );
       }, every);
       this.#timer.unref();
     }

@@ -5,14 +5,19 @@ import type { ExperimentPreview } from './preview.js';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const render = (cells: readonly string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   return [render(header), render(widths.map((w) => '-'.repeat(w))), ...rows.map(render)].join('\n');
 }
 
 const num = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 const pct = (x: number, digits = 1): string => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '-');
 const signedPct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '-');
-const interval = (i: readonly [number, number], f: (x: number) => string): string => (Number.isFinite(i[0]) && Number.isFinite(i[1]) ? `[${f(i[0])}, ${f(i[1])}]` : '-');
+const interval = (i: readonly [number, number], f: (x: number) => string): string =>
+  Number.isFinite(i[0]) && Number.isFinite(i[1]) ? `[${f(i[0])}, ${f(i[1])}]` : '-';
 const pValue = (p: number): string => (!Number.isFinite(p) ? '-' : p < 0.0001 ? '<0.0001' : p.toFixed(4));
 
 export function formatExperimentList(experiments: readonly ExperimentRecord[]): string {
@@ -54,13 +59,24 @@ export function formatResults(r: PhaseResults): string {
     '',
     table(
       ['variant', 'weight', 'users', 'impressions', 'clicks', 'reward', 'conversions'],
-      r.totals.map((t) => [t.variant + (t.isControl ? ' (control)' : ''), String(t.weight), String(t.users), String(t.impressions), String(t.clicks), num(t.reward, 1), String(t.conversions)]),
+      r.totals.map((t) => [
+        t.variant + (t.isControl ? ' (control)' : ''),
+        String(t.weight),
+        String(t.users),
+        String(t.impressions),
+        String(t.clicks),
+        num(t.reward, 1),
+        String(t.conversions),
+      ]),
     ),
     '',
     `sample ratio check: chi-square ${num(r.srm.chiSquare, 2)}, p = ${pValue(r.srm.pValue)}${r.srm.flagged ? '  ** SAMPLE RATIO MISMATCH: the split is broken, do not trust these results **' : ' (ok)'}`,
   ];
   for (const m of r.metrics) {
-    lines.push('', `${m.metric} (${m.role}${m.cuped ? ', CUPED' : ''})${m.violations.length > 0 ? `  ** GUARDRAIL VIOLATED by ${m.violations.join(', ')} **` : ''}`);
+    lines.push(
+      '',
+      `${m.metric} (${m.role}${m.cuped ? ', CUPED' : ''})${m.violations.length > 0 ? `  ** GUARDRAIL VIOLATED by ${m.violations.join(', ')} **` : ''}`,
+    );
     const rows = m.variants.map((v) => {
       const c = v.comparison;
       if (!c) return [v.variant, num(v.value), '-', '-', '-', '-', '-'];
@@ -76,14 +92,23 @@ export function formatResults(r: PhaseResults): string {
     });
     lines.push(table(['variant', 'value', 'lift [95% CI]', 'p (Holm)', 'always-valid lift CI', 'chance to win', 'difference'], rows));
   }
-  lines.push('', '* significant at alpha. Look as often as you like at the always-valid interval; the fixed-horizon p-value assumes one look at a planned sample size.');
+  lines.push(
+    '',
+    '* significant at alpha. Look as often as you like at the always-valid interval; the fixed-horizon p-value assumes one look at a planned sample size.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function formatPreview(p: ExperimentPreview): string {
   const rows = p.variants.flatMap((v) =>
     v.supported
-      ? v.estimates.map((e, i) => [i === 0 ? v.variant : '', e.estimator, num(e.estimate), interval(e.interval, (x) => num(x)), i === 0 ? num(v.effectiveSampleSize, 0) : ''])
+      ? v.estimates.map((e, i) => [
+          i === 0 ? v.variant : '',
+          e.estimator,
+          num(e.estimate),
+          interval(e.interval, (x) => num(x)),
+          i === 0 ? num(v.effectiveSampleSize, 0) : '',
+        ])
       : [[v.variant, 'unsupported', '-', '-', v.reason ?? '']],
   );
   const notes = p.variants.flatMap((v) => v.notes.map((n) => `note (${v.variant}): ${n}`));

@@ -4,14 +4,7 @@
  * (their variance comes from the delta method); mean metrics average one per-user value.
  * Every metric here is "higher is better"; a guardrail is flagged when it gets worse.
  */
-export const METRIC_NAMES = [
-  'ctr',
-  'reward_per_impression',
-  'clicks_per_user',
-  'reward_per_user',
-  'conversions_per_user',
-  'impressions_per_user',
-] as const;
+export const METRIC_NAMES = ['ctr', 'reward_per_impression', 'clicks_per_user', 'reward_per_user', 'conversions_per_user', 'impressions_per_user'] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 

@@ -56,7 +56,9 @@ function statement(provider: 'sqlite' | 'postgres', options: MetricsQueryOptions
   // SQLite: a marker first, turned into `?` with its value in textual order at the end.
   const p = (i: number) => (pg ? `$${i}` : `{{${i}}}`);
   const real = (expr: string) => (pg ? `(${expr})::float8` : `CAST(${expr} AS REAL)`);
-  const withinWindow = pg ? `f."occurredAt" <= i."createdAt" + CAST(${p(4)} AS float8) * interval '1 millisecond'` : `f."occurredAt" - i."createdAt" <= ${p(4)}`;
+  const withinWindow = pg
+    ? `f."occurredAt" <= i."createdAt" + CAST(${p(4)} AS float8) * interval '1 millisecond'`
+    : `f."occurredAt" - i."createdAt" <= ${p(4)}`;
   const weight = pg ? `CAST(${rewardCase(options.rewardWeights)} AS float8)` : rewardCase(options.rewardWeights);
   const pre = options.preExposure
     ? `, pre AS (

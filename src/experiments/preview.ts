@@ -52,7 +52,10 @@ export interface ExperimentPreview {
 }
 
 // A spec's variants may be passed as they are: their weights do not matter to the estimate.
-const previewVariants = z.array(z.object({ key: z.string().min(1).max(64), weight: z.number().optional(), serving: servingSchema }).strict()).min(1).max(20);
+const previewVariants = z
+  .array(z.object({ key: z.string().min(1).max(64), weight: z.number().optional(), serving: servingSchema }).strict())
+  .min(1)
+  .max(20);
 
 export interface PreviewOptions {
   /** Bootstrap resamples per interval. @default 200 */
@@ -75,7 +78,11 @@ export interface PreviewDeps {
 
 export async function experimentPreview(input: unknown, deps: PreviewDeps, options: PreviewOptions = {}): Promise<ExperimentPreview> {
   const variants = parseInput(previewVariants, input, 'variants');
-  const feedback = await impressionFeedbackSource(deps.db, { arms: deps.arms, rewardWindowMs: deps.rewards.rewardWindowMs, defaultReward: deps.rewards.defaultReward }).load(options.limit === undefined ? {} : { limit: options.limit });
+  const feedback = await impressionFeedbackSource(deps.db, {
+    arms: deps.arms,
+    rewardWindowMs: deps.rewards.rewardWindowMs,
+    defaultReward: deps.rewards.defaultReward,
+  }).load(options.limit === undefined ? {} : { limit: options.limit });
   const logged = new Set(feedback.rounds.map((r) => feedback.space.actions[r.action]!));
   const snapshot = variants.some((v) => v.serving.kind === 'meta-policy') ? await latestSnapshot(deps.db) : null;
   const out: VariantPreview[] = [];
@@ -86,7 +93,11 @@ export async function experimentPreview(input: unknown, deps: PreviewDeps, optio
       continue;
     }
     // Rewards are weighted feedback (RECGATE_REWARD_WEIGHTS), not clicks in [0, 1]: the empirical reward model fits any scale.
-    const report = await evaluateOffPolicy(feedback, target.policy, { bootstrap: options.bootstrap ?? 200, seed: options.seed ?? 12345, rewardModel: 'empirical' });
+    const report = await evaluateOffPolicy(feedback, target.policy, {
+      bootstrap: options.bootstrap ?? 200,
+      seed: options.seed ?? 12345,
+      rewardModel: 'empirical',
+    });
     out.push({
       variant: v.key,
       supported: true,
@@ -121,7 +132,9 @@ async function targetFor(
       if (!logged.has(serving.strategy)) return { unsupported: never(serving.strategy) };
       return {
         policy: await armTargetFactory(serving.strategy, feedback.space),
-        notes: [`the log's propensities are per strategy: this estimates "${serving.strategy}" as it served (its versions at the time), not version ${serving.modelVersion} alone`],
+        notes: [
+          `the log's propensities are per strategy: this estimates "${serving.strategy}" as it served (its versions at the time), not version ${serving.modelVersion} alone`,
+        ],
       };
     case 'meta-policy': {
       if (!deps.metaPolicy) return { unsupported: 'the meta-policy is off (RECGATE_META_POLICY=off)' };

@@ -88,18 +88,16 @@ export function computeResults(design: ResultsDesign, sums: ReadonlyMap<string, 
   const tuning = options.sequentialTuning ?? DEFAULT_SEQUENTIAL_TUNING;
   const empty: VariantSums = { users: 0, sum: zero(), sumSquares: zero(), sumTimesImpressions: zero(), preSum: 0, preSumSquares: 0, sumTimesPre: zero() };
   const byVariant = design.variants.map((v) => ({ ...v, sums: sums.get(v.key) ?? empty }));
-  const totals = byVariant.map(
-    (v): VariantTotals => ({
-      variant: v.key,
-      weight: v.weight,
-      isControl: v.key === design.control,
-      users: v.sums.users,
-      impressions: v.sums.sum.impressions,
-      clicks: v.sums.sum.clicks,
-      reward: v.sums.sum.reward,
-      conversions: v.sums.sum.conversions,
-    }),
-  );
+  const totals = byVariant.map((v): VariantTotals => ({
+    variant: v.key,
+    weight: v.weight,
+    isControl: v.key === design.control,
+    users: v.sums.users,
+    impressions: v.sums.sum.impressions,
+    clicks: v.sums.sum.clicks,
+    reward: v.sums.sum.reward,
+    conversions: v.sums.sum.conversions,
+  }));
   const srm = srmCheck(
     byVariant.map((v) => v.sums.users),
     byVariant.map((v) => v.weight),
@@ -111,7 +109,12 @@ export function computeResults(design: ResultsDesign, sums: ReadonlyMap<string, 
   const roleOf = (metric: MetricName): MetricResult['role'] =>
     metric === design.primaryMetric ? 'primary' : design.guardrailMetrics.includes(metric) ? 'guardrail' : 'secondary';
   const metrics = (Object.keys(METRICS) as MetricName[]).map((metric): MetricResult => {
-    const adjustment = options.cuped ? cupedAdjustment(byVariant.map((v) => v.sums), metric) : null;
+    const adjustment = options.cuped
+      ? cupedAdjustment(
+          byVariant.map((v) => v.sums),
+          metric,
+        )
+      : null;
     const estimate = (s: VariantSums): MetricEstimate => (adjustment ? cupedEstimate(s, metric, adjustment) : estimateMetric(s, metric));
     const controlEstimate = estimate(control.sums);
     const comparisons = treatments.map((t) => compare(estimate(t.sums), controlEstimate, alpha));
@@ -140,7 +143,14 @@ export function computeResults(design: ResultsDesign, sums: ReadonlyMap<string, 
       return { variant: v.key, value: e.value, standardError: Math.sqrt(e.variance), comparison: results.get(v.key) ?? null };
     });
     const violations =
-      role === 'guardrail' ? treatments.filter((t) => { const c = results.get(t.key)!; return c.significant && c.difference < 0; }).map((t) => t.key) : [];
+      role === 'guardrail'
+        ? treatments
+            .filter((t) => {
+              const c = results.get(t.key)!;
+              return c.significant && c.difference < 0;
+            })
+            .map((t) => t.key)
+        : [];
     return { metric, role, cuped: adjustment !== null, variants, violations };
   });
   // Primary first, then guardrails, then the rest.

@@ -65,7 +65,9 @@ export async function buildServices(config: Config, options: BuildOptions): Prom
   const chain = servingChain(options.servingStrategy ?? config.servingStrategy);
   for (const name of chain.strategies) registry.get(name); // fails loudly on a typo in the configuration
 
-  const metaPolicy: MetaPolicyRuntime | null = config.metaPolicy.enabled ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log }) : null;
+  const metaPolicy: MetaPolicyRuntime | null = config.metaPolicy.enabled
+    ? await startMetaPolicy(config.metaPolicy, { db, redisUrl: config.redisUrl, log })
+    : null;
   const servingPolicy: ServingPolicy = metaPolicy ? new MetaServingPolicy(metaPolicy.policy, log) : new FixedChainPolicy(chain);
 
   const users = new UserStateLoader(store, catalogCache, config.signalPolicy, config.historyLength);

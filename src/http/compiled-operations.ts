@@ -62,9 +62,7 @@ export class CompiledOperations {
     if (source === undefined) return;
     const key = keyOf(source, operationName);
     if (this.#operations.get(key)) return;
-    const operation = document.definitions.find(
-      (d) => d.kind === Kind.OPERATION_DEFINITION && (operationName ? d.name?.value === operationName : true),
-    );
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (operationName ? d.name?.value === operationName : true));
     if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return;
     const rootFields = operationRootFields(document, operationName);
     const query = compileQuery(schema, document, operationName ?? undefined);

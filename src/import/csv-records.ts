@@ -60,11 +60,7 @@ export async function readCsvHeader<R extends string, O extends string = never>(
 }
 
 /** Data lines (after the header) as records; blank lines are skipped. */
-export async function* readCsvRecords<C extends string>(
-  file: string,
-  columns: CsvColumns<C>,
-  progress?: ByteProgress,
-): AsyncGenerator<CsvRecord<C>> {
+export async function* readCsvRecords<C extends string>(file: string, columns: CsvColumns<C>, progress?: ByteProgress): AsyncGenerator<CsvRecord<C>> {
   const entries = Object.entries(columns.index) as [C, number][];
   for await (const { text, line } of readLines(file, { progress })) {
     if (line === 1 || text.trim() === '') continue;

@@ -54,9 +54,7 @@ export const timestampTextSchema = z
 
 /** "field: problem; field: problem" from a zod error, for bad-row reports. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : issue.message)).join('; ');
 }
 
 /** Parse one row's fields with a schema: the value, or a reason to report. */
@@ -77,5 +75,12 @@ export function splitTitleYear(text: string): { readonly title: string; readonly
 
 /** "Crime|Drama|" -> ["Crime", "Drama"]: trimmed, no empties, no repeats. */
 export function splitCategories(text: string): string[] {
-  return [...new Set(text.split('|').map((c) => c.trim()).filter((c) => c.length > 0))];
+  return [
+    ...new Set(
+      text
+        .split('|')
+        .map((c) => c.trim())
+        .filter((c) => c.length > 0),
+    ),
+  ];
 }

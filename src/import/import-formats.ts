@@ -30,11 +30,7 @@ export function getImportFormat(name: string): ImportFormat {
 }
 
 /** Resolve the format and check its files, before anything is read or written. */
-export async function openImportSource(
-  format: string,
-  path: string,
-  options: ImportSourceOptions = {},
-): Promise<ImportSource> {
+export async function openImportSource(format: string, path: string, options: ImportSourceOptions = {}): Promise<ImportSource> {
   const importFormat = getImportFormat(format);
   if (options.itemsFile !== undefined && importFormat !== csvFormat) {
     throw rgError('RG_ERR_INVALID_INPUT', {

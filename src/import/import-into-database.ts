@@ -66,12 +66,7 @@ interface KeyedInteraction {
 }
 
 /** Opens `path` as `format` (checking its files) and imports it. */
-export async function importIntoDatabase(
-  db: Database,
-  format: string,
-  path: string,
-  options: ImportOptions = {},
-): Promise<ImportSummary> {
+export async function importIntoDatabase(db: Database, format: string, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const source = await openImportSource(format, path, { itemsFile: options.itemsFile });
   return importSource(db, source, options, started);
@@ -103,8 +98,7 @@ export async function importSource(
     if (bad.first.length < reportBadRows) bad.first.push(row);
     options.onBadRow?.(row);
   };
-  const progress = (phase: ImportProgress['phase']) => (bytesRead: number) =>
-    options.onProgress?.({ phase, bytesRead, totalBytes: source.interactionBytes });
+  const progress = (phase: ImportProgress['phase']) => (bytesRead: number) => options.onProgress?.({ phase, bytesRead, totalBytes: source.interactionBytes });
 
   if (strict) {
     await validateAll(source, { limit, bounds: options.bounds, progress: progress('validating') }, noteBad);
@@ -148,7 +142,13 @@ export async function importSource(
       const batchUsers = new Map<string, JsonObject | null>();
       for (const { row } of rows) batchUsers.set(row.userId, row.userAttributes ?? batchUsers.get(row.userId) ?? null);
       const newUsers = await ensureUsers(tx, provider, batchUsers, users, now);
-      const newItems = await ensureItems(tx, provider, rows.map((r) => r.row.itemId), itemIds, now);
+      const newItems = await ensureItems(
+        tx,
+        provider,
+        rows.map((r) => r.row.itemId),
+        itemIds,
+        now,
+      );
       const stored = await insertInteractions(
         tx,
         provider,

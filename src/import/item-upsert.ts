@@ -11,14 +11,14 @@ import { placeholderItem } from './source-rows.js';
 import { chunksFor, inList, jsonMerge, valuesClause, type RawSql, type SqlValue } from '../db/sql-batch.js';
 
 /** Upserts catalogue rows (distinct external ids); returns how many items are new. */
-export async function upsertItems(
-  sql: RawSql,
-  provider: Provider,
-  rows: readonly ItemRow[],
-  ids: Map<string, number>,
-  now: Date,
-): Promise<number> {
-  const missing = await resolveKnownIds(sql, provider, 'Item', rows.map((r) => r.externalId), ids);
+export async function upsertItems(sql: RawSql, provider: Provider, rows: readonly ItemRow[], ids: Map<string, number>, now: Date): Promise<number> {
+  const missing = await resolveKnownIds(
+    sql,
+    provider,
+    'Item',
+    rows.map((r) => r.externalId),
+    ids,
+  );
   const width = 5;
   for (const chunk of chunksFor(rows, width)) {
     const values: SqlValue[] = [];
@@ -53,13 +53,7 @@ async function replaceCategories(sql: RawSql, provider: Provider, rows: readonly
 }
 
 /** Creates placeholder items for external ids unknown to the database; returns how many. */
-export async function ensureItems(
-  sql: RawSql,
-  provider: Provider,
-  externalIds: Iterable<string>,
-  ids: Map<string, number>,
-  now: Date,
-): Promise<number> {
+export async function ensureItems(sql: RawSql, provider: Provider, externalIds: Iterable<string>, ids: Map<string, number>, now: Date): Promise<number> {
   const missing = await resolveKnownIds(sql, provider, 'Item', externalIds, ids);
   if (missing.length === 0) return 0;
   const entities = missing.map((externalId) => {

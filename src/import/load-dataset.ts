@@ -67,18 +67,17 @@ export async function loadDataset(format: string, path: string, options: LoadDat
   let datasetStart = Infinity;
   for (const t of firstInteraction.values()) if (t < datasetStart) datasetStart = t;
   if (datasetStart === Infinity) datasetStart = 0;
-  const items = [...itemRows.values()].map(
-    (row): CatalogItem =>
-      Object.freeze({
-        id: row.externalId,
-        title: row.title,
-        description: row.description,
-        categories: Object.freeze([...(row.categories ?? [])]),
-        attributes: Object.freeze({ ...row.attributes }),
-        embedding: null,
-        active: true,
-        createdAt: firstInteraction.get(row.externalId) ?? datasetStart,
-      }),
+  const items = [...itemRows.values()].map((row): CatalogItem =>
+    Object.freeze({
+      id: row.externalId,
+      title: row.title,
+      description: row.description,
+      categories: Object.freeze([...(row.categories ?? [])]),
+      attributes: Object.freeze({ ...row.attributes }),
+      embedding: null,
+      active: true,
+      createdAt: firstInteraction.get(row.externalId) ?? datasetStart,
+    }),
   );
   return { items, interactions, badRows };
 }

@@ -51,9 +51,7 @@ export interface InteractionRow {
   readonly details: JsonObject;
 }
 
-export type ParsedRow<T> =
-  | { readonly ok: true; readonly row: T; readonly source: RowSource }
-  | { readonly ok: false; readonly bad: BadRow };
+export type ParsedRow<T> = { readonly ok: true; readonly row: T; readonly source: RowSource } | { readonly ok: false; readonly bad: BadRow };
 
 /** Called with the bytes of the interactions file read so far (compressed bytes for .gz). */
 export type ByteProgress = (bytesRead: number) => void;

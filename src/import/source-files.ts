@@ -22,11 +22,7 @@ export async function requireFile(path: string): Promise<CheckedFile> {
 }
 
 /** A directory that holds every one of `names`; returns the checked files by name. */
-export async function requireDirectoryFiles<N extends string>(
-  directory: string,
-  names: readonly N[],
-  format: string,
-): Promise<Record<N, CheckedFile>> {
+export async function requireDirectoryFiles<N extends string>(directory: string, names: readonly N[], format: string): Promise<Record<N, CheckedFile>> {
   const dir = resolve(directory);
   const info = await stat(dir).catch(() => null);
   if (info === null) throw rgError('RG_ERR_IMPORT_FILE', { file: dir, reason: 'no such directory' });

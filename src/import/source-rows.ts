@@ -34,10 +34,7 @@ export interface InteractionRowsOptions {
   readonly bounds?: FeedbackBounds;
 }
 
-export async function* interactionRows(
-  source: ImportSource,
-  options: InteractionRowsOptions = {},
-): AsyncGenerator<ParsedRow<InteractionRow>> {
+export async function* interactionRows(source: ImportSource, options: InteractionRowsOptions = {}): AsyncGenerator<ParsedRow<InteractionRow>> {
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
   const bounds = options.bounds ?? DEFAULT_FEEDBACK_BOUNDS;

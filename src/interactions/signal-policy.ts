@@ -14,9 +14,7 @@ import { FEEDBACK_TYPES, type FeedbackType } from './feedback-type.js';
  */
 export const signalPolicySchema = z.object({
   weights: z
-    .object(
-      Object.fromEntries(FEEDBACK_TYPES.map((t) => [t, z.number().finite()])) as Record<FeedbackType, z.ZodNumber>,
-    )
+    .object(Object.fromEntries(FEEDBACK_TYPES.map((t) => [t, z.number().finite()])) as Record<FeedbackType, z.ZodNumber>)
     .default({ view: 0.5, click: 1, add_to_cart: 2, purchase: 3, rating: 1, dismiss: -1 }),
   /** Ratings below this value are not a positive signal. @default null (every rating is positive) */
   ratingPositiveMin: z.number().finite().nullable().default(null),

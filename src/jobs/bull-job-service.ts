@@ -12,7 +12,6 @@ import { createRedisConnection, withRedis } from '../redis/redis-connection.js';
 import { jobCancelChannel } from '../models/promotion-channel.js';
 import { listTrainSchedules, type ScheduleView } from './train-schedules.js';
 
-
 function isProgress(value: unknown): value is JobProgress {
   return !!value && typeof value === 'object' && typeof (value as JobProgress).phase === 'string' && typeof (value as JobProgress).percent === 'number';
 }

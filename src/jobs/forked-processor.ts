@@ -47,10 +47,7 @@ export function runInChildProcess<R>(queue: ChildQueue, payload: unknown, option
     child.on('message', (message: FromChild) => {
       if (message.type === 'progress') options.onProgress(message.progress);
       else if (message.type === 'result') finish(() => resolve(message.result as R));
-      else
-        finish(() =>
-          reject(message.code && message.code in ERRORS ? rgError(message.code as ErrorCode, message.details) : new Error(message.message)),
-        );
+      else finish(() => reject(message.code && message.code in ERRORS ? rgError(message.code as ErrorCode, message.details) : new Error(message.message)));
     });
     child.on('error', (error) => finish(() => reject(error)));
     child.on('exit', (code, signal) =>

@@ -90,10 +90,7 @@ export class JobQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      ...Object.values(this.#queues).map((q) => q.close()),
-      ...Object.values(this.#events).map((e) => e?.close()),
-    ]);
+    await Promise.all([...Object.values(this.#queues).map((q) => q.close()), ...Object.values(this.#events).map((e) => e?.close())]);
     // Connections handed to BullMQ are not closed by it.
     for (const c of this.#eventConnections) c.disconnect();
   }

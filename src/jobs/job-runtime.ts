@@ -44,7 +44,6 @@ export interface JobRuntimeDeps {
   readonly adapt?: (userId: string) => Promise<AdaptJobResult>;
 }
 
-
 export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime> {
   const { config, db, registry, models, log } = deps;
   const store = new DbModelStore(db);

@@ -73,7 +73,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     await deps.close();
     connection.disconnect();
     publisher.disconnect();
-    throw rgError('RG_ERR_CONFIG', { reason: `RECGATE_TRAIN_SCHEDULE names unknown strategy "${unknown.strategy}" (known: ${deps.registry.names().join(', ')})` });
+    throw rgError('RG_ERR_CONFIG', {
+      reason: `RECGATE_TRAIN_SCHEDULE names unknown strategy "${unknown.strategy}" (known: ${deps.registry.names().join(', ')})`,
+    });
   }
   // Adapt jobs run here, not in a child: each is milliseconds, against models loaded once.
   const adaptation: WorkerAdaptation | null = queues.includes('adapt')
@@ -85,7 +87,14 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     train: async (payload, run) => {
       const fit = await runInChildProcess<FitOutcome>('train', payload, { ...run, env });
       const result = fit.kind === 'skipped' ? fit.result : await commitTrainJob(deps, fit.candidate, run);
-      log.info('train job done', { job: run.jobId, strategy: result.strategy, outcome: result.outcome, version: result.versionId, backend: result.backend, reason: result.reason });
+      log.info('train job done', {
+        job: run.jobId,
+        strategy: result.strategy,
+        outcome: result.outcome,
+        version: result.versionId,
+        backend: result.backend,
+        reason: result.reason,
+      });
       if (result.outcome === 'promoted' && result.versionId) {
         await publishPromotion(publisher, config.queuePrefix, { strategy: result.strategy, versionId: result.versionId });
       }
@@ -122,7 +131,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     const trainQueue = new Queue('train', { connection, prefix: config.queuePrefix });
     try {
       const schedules = await syncTrainSchedules(trainQueue, config.trainSchedules);
-      if (schedules.length > 0) log.info('train schedules registered', { schedules: schedules.map((s) => `${s.strategy}=${s.pattern ?? `every ${s.everyMs} ms`}`) });
+      if (schedules.length > 0)
+        log.info('train schedules registered', { schedules: schedules.map((s) => `${s.strategy}=${s.pattern ?? `every ${s.everyMs} ms`}`) });
     } finally {
       await trainQueue.close();
     }

@@ -64,7 +64,12 @@ function iota(n: number): Int32Array {
 
 /** Pad a [r, dim] segment sum with zero rows up to [rows, dim] (segments after the last used one). */
 function padRows(tf: Tf, x: Tensor2D, rows: number): Tensor2D {
-  return x.shape[0] === rows ? x : tf.pad(x, [[0, rows - x.shape[0]], [0, 0]]);
+  return x.shape[0] === rows
+    ? x
+    : tf.pad(x, [
+        [0, rows - x.shape[0]],
+        [0, 0],
+      ]);
 }
 
 /**

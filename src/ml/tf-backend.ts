@@ -84,11 +84,7 @@ async function selectBackend(options: InitTensorflowOptions): Promise<Tensorflow
     try {
       return await startBackend(forced as BackendName);
     } catch (error) {
-      throw rgError(
-        'RG_ERR_CONFIG',
-        { reason: `${TF_BACKEND_ENV}=${forced} but that backend cannot start (${describe(error)})` },
-        { cause: error },
-      );
+      throw rgError('RG_ERR_CONFIG', { reason: `${TF_BACKEND_ENV}=${forced} but that backend cannot start (${describe(error)})` }, { cause: error });
     }
   }
   const failures: string[] = [];

@@ -31,11 +31,7 @@ function parseMessage(raw: string): PromotionMessage | null {
 }
 
 /** Subscribes `connection` (which becomes a subscriber-only connection). Returns unsubscribe. */
-export async function subscribePromotions(
-  connection: Redis,
-  prefix: string,
-  onMessage: (message: PromotionMessage) => void,
-): Promise<() => Promise<void>> {
+export async function subscribePromotions(connection: Redis, prefix: string, onMessage: (message: PromotionMessage) => void): Promise<() => Promise<void>> {
   const channel = promotionChannel(prefix);
   connection.on('message', (from: string, raw: string) => {
     if (from !== channel) return;

@@ -5,9 +5,7 @@
  */
 import type { ModelVersionSummary } from './model-version.js';
 
-export type PromotionDecision =
-  | { readonly promote: true; readonly reason: string }
-  | { readonly promote: false; readonly reason: string };
+export type PromotionDecision = { readonly promote: true; readonly reason: string } | { readonly promote: false; readonly reason: string };
 
 /** The metric promotion compares for `strategy`: its own entry, else `default`. */
 export function promotionMetricFor(strategy: string, metrics: Readonly<Record<string, string>>): string {

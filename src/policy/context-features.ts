@@ -5,7 +5,6 @@
  * The feature names are declared with the configuration (src/config/meta-policy-config.ts).
  */
 
-
 /** Feature name -> categorical value. */
 export type ContextFeatures = Readonly<Record<string, string>>;
 

@@ -90,7 +90,9 @@ export function impressionFeedbackSource(db: Database, options: ImpressionLogSou
       const notes =
         defaulted === 0
           ? []
-          : [`${defaulted} slate(s) whose window closed without feedback enter with the default reward ${options.defaultReward} (RECGATE_REWARD_DEFAULT); the reward sweep had not reached them yet`];
+          : [
+              `${defaulted} slate(s) whose window closed without feedback enter with the default reward ${options.defaultReward} (RECGATE_REWARD_DEFAULT); the reward sweep had not reached them yet`,
+            ];
       const actions = [...new Set([...options.arms, ...rows.map((r) => r.strategy)])].sort();
       const index = new Map(actions.map((a, i) => [a, i]));
       const names = [...new Set(rows.flatMap((r) => Object.keys(r.features)))].sort();
@@ -131,9 +133,17 @@ async function leftOutImpressions(db: Database, closedBefore: Date, windowMs: nu
 export const armTargetFactory: StrategyTargetFactory = async (name: string, space: ActionSpace): Promise<TargetPolicy> => {
   const index = space.actions.indexOf(name);
   if (index < 0) {
-    throw rgError('RG_ERR_OPE_POLICY', { spec: `strategy:${name}`, reason: `no strategy "${name}" among the arms (${space.actions.join(', ')})`, supported: 'uniform, strategy:<name>' });
+    throw rgError('RG_ERR_OPE_POLICY', {
+      spec: `strategy:${name}`,
+      reason: `no strategy "${name}" among the arms (${space.actions.join(', ')})`,
+      supported: 'uniform, strategy:<name>',
+    });
   }
   const distribution = new Float64Array(space.actions.length);
   distribution[index] = 1;
-  return { spec: `strategy:${name}`, description: `always serve strategy "${name}" (one arm of ${space.actions.length})`, actionProbabilities: () => distribution };
+  return {
+    spec: `strategy:${name}`,
+    description: `always serve strategy "${name}" (one arm of ${space.actions.length})`,
+    actionProbabilities: () => distribution,
+  };
 };

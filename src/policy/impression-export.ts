@@ -29,7 +29,6 @@ const PAGE = 2_000;
 
 export type ExportedImpression = Record<(typeof IMPRESSION_COLUMNS)[number], unknown>;
 
-
 /** Every impression, oldest first. */
 export async function* readImpressions(db: Database): AsyncGenerator<ExportedImpression> {
   let cursor: { createdAt: Date; id: string } | null = null;

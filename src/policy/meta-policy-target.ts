@@ -41,7 +41,10 @@ const bad = (spec: string, reason: string) => rgError('RG_ERR_OPE_POLICY', { spe
 export function parseMetaPolicyOverrides(settings: string): MetaPolicyOverrides {
   const spec = `meta-policy:${settings}`;
   const out: MetaPolicyOverrides = {};
-  for (const part of settings.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of settings
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     const raw = eq < 0 ? '' : part.slice(eq + 1).trim();
@@ -103,9 +106,7 @@ export async function metaPolicyTarget(
     description:
       `meta-policy with floor ${floor} (${floorFrom}), temperature ${policy.config.temperature}, alpha ${policy.config.alpha}, prior pulls ${policy.config.priorPulls} ` +
       `over the ${arms.length} strategies in the log, from ${source}`,
-    notes: [
-      `statistics: ${source}; the logging policy learned during the log, so rounds decided with other statistics are re-scored with these`,
-    ],
+    notes: [`statistics: ${source}; the logging policy learned during the log, so rounds decided with other statistics are re-scored with these`],
     actionProbabilities(round) {
       const key = round.context.categories.join('\u0000');
       let distribution = cache.get(key);

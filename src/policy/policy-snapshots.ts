@@ -15,7 +15,12 @@ const KEEP = 10;
 
 export async function saveSnapshot(db: Database, state: PolicyStatistics, policy = META_POLICY_NAME): Promise<void> {
   await db.prisma.policySnapshot.create({ data: { policy, state: JSON.parse(JSON.stringify(state)) } });
-  const stale = await db.prisma.policySnapshot.findMany({ where: { policy }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: KEEP, select: { id: true } });
+  const stale = await db.prisma.policySnapshot.findMany({
+    where: { policy },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: KEEP,
+    select: { id: true },
+  });
   if (stale.length > 0) await db.prisma.policySnapshot.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } });
 }
 

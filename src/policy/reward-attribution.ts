@@ -35,9 +35,7 @@ export class RewardAttribution {
   #timer: NodeJS.Timeout | null = null;
   #sweeping: Promise<number> | null = null;
 
-  constructor(
-    private readonly deps: { readonly db: Database; readonly policy: MetaPolicy; readonly log: Logger; readonly now?: () => number },
-  ) {}
+  constructor(private readonly deps: { readonly db: Database; readonly policy: MetaPolicy; readonly log: Logger; readonly now?: () => number }) {}
 
   #now(): number {
     return this.deps.now?.() ?? Date.now();
@@ -71,7 +69,11 @@ export class RewardAttribution {
       counting.push({ impression, features, weight });
       totals.set(impression.id, (totals.get(impression.id) ?? 0) + weight);
     }
-    const claimed = await addImpressionRewards(db, [...totals].map(([impressionId, reward]) => ({ impressionId, reward })), new Date(now));
+    const claimed = await addImpressionRewards(
+      db,
+      [...totals].map(([impressionId, reward]) => ({ impressionId, reward })),
+      new Date(now),
+    );
     // The first feedback of a claimed impression counts its pull; every other one adds its weight.
     for (const { impression, features, weight } of counting) {
       const pull = claimed.delete(impression.id);

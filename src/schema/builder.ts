@@ -36,7 +36,8 @@ builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
   serialize: (value) => value.toISOString(),
   parseValue: parseDate,
-  parseLiteral: (ast) => (ast.kind === Kind.STRING || ast.kind === Kind.INT ? parseDate(ast.kind === Kind.INT ? Number(ast.value) : ast.value) : parseDate(null)),
+  parseLiteral: (ast) =>
+    ast.kind === Kind.STRING || ast.kind === Kind.INT ? parseDate(ast.kind === Kind.INT ? Number(ast.value) : ast.value) : parseDate(null),
 });
 
 function literalToJson(ast: ValueNode): unknown {

@@ -195,7 +195,11 @@ const ExperimentRef = builder.objectRef<ExperimentRecord>('Experiment').implemen
         return ctx.services.experiments.results(e.spec.key, options);
       },
     }),
-    srm: t.field({ type: SrmRef, description: 'The sample-ratio check of the current phase.', resolve: async (e, _args, ctx) => (await resultsOf(e, ctx)).srm }),
+    srm: t.field({
+      type: SrmRef,
+      description: 'The sample-ratio check of the current phase.',
+      resolve: async (e, _args, ctx) => (await resultsOf(e, ctx)).srm,
+    }),
     audit: t.field({ type: [AuditRef], resolve: (e, _args, ctx) => ctx.services.experiments.service.audit(e.spec.key) }),
   }),
 });
@@ -241,7 +245,11 @@ builder.mutationField('updateExperiment', (t) =>
 );
 
 const lifecycle = [
-  ['startExperiment', 'start', 'Starts a draft or resumes a paused experiment (refused for a stopped one, or when another active experiment holds its surfaces or namespace range). Scope: admin.'],
+  [
+    'startExperiment',
+    'start',
+    'Starts a draft or resumes a paused experiment (refused for a stopped one, or when another active experiment holds its surfaces or namespace range). Scope: admin.',
+  ],
   ['pauseExperiment', 'pause', 'Pauses a running experiment: no new exposures; the users seen so far stay in the results. Scope: admin.'],
   ['stopExperiment', 'stop', 'Stops a running or paused experiment for good. Scope: admin.'],
   ['archiveExperiment', 'archive', 'Hides a draft or stopped experiment from `experiments` (unless includeArchived). Scope: admin.'],
@@ -298,7 +306,11 @@ builder.queryField('experimentPreview', (t) =>
     resolve: (_root, args, ctx) => {
       const options = parseInput(previewArgs, { bootstrap: args.bootstrap ?? 200, limit: args.limit ?? undefined }, 'preview');
       const { services } = ctx;
-      return experimentPreview(args.variants, { db: services.db, arms: services.registry.names(), metaPolicy: services.metaPolicy?.policy.config ?? null, rewards: services.experiments.rewards }, options);
+      return experimentPreview(
+        args.variants,
+        { db: services.db, arms: services.registry.names(), metaPolicy: services.metaPolicy?.policy.config ?? null, rewards: services.experiments.rewards },
+        options,
+      );
     },
   }),
 );

@@ -13,11 +13,17 @@ import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
 
 const JobQueueEnum = builder.enumType('JobQueue', {
-  values: Object.fromEntries(JOB_QUEUES.map((q) => [q.toUpperCase(), { value: q }])) as Record<Uppercase<(typeof JOB_QUEUES)[number]>, { value: (typeof JOB_QUEUES)[number] }>,
+  values: Object.fromEntries(JOB_QUEUES.map((q) => [q.toUpperCase(), { value: q }])) as Record<
+    Uppercase<(typeof JOB_QUEUES)[number]>,
+    { value: (typeof JOB_QUEUES)[number] }
+  >,
 });
 
 const JobStateEnum = builder.enumType('JobState', {
-  values: Object.fromEntries(JOB_STATES.map((s) => [s.toUpperCase(), { value: s }])) as Record<Uppercase<(typeof JOB_STATES)[number]>, { value: (typeof JOB_STATES)[number] }>,
+  values: Object.fromEntries(JOB_STATES.map((s) => [s.toUpperCase(), { value: s }])) as Record<
+    Uppercase<(typeof JOB_STATES)[number]>,
+    { value: (typeof JOB_STATES)[number] }
+  >,
 });
 
 const JobProgressRef = builder.objectRef<{ phase: string; percent: number }>('JobProgress').implement({
@@ -35,7 +41,12 @@ const JobRef = builder.objectRef<JobView>('Job').implement({
     state: t.field({ type: JobStateEnum, resolve: (j) => j.state }),
     progress: t.field({ type: JobProgressRef, nullable: true, resolve: (j) => j.progress }),
     data: t.field({ type: 'JSON', description: 'The validated payload.', resolve: (j) => j.data }),
-    result: t.field({ type: 'JSON', nullable: true, description: 'What the job returned (for train: outcome, version, metrics, backend).', resolve: (j) => j.result ?? null }),
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the job returned (for train: outcome, version, metrics, backend).',
+      resolve: (j) => j.result ?? null,
+    }),
     failedReason: t.exposeString('failedReason', { nullable: true }),
     attemptsMade: t.exposeInt('attemptsMade'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -54,8 +65,7 @@ builder.mutationField('trainStrategy', (t) =>
       force: t.arg.boolean({ required: false, description: 'Train even if the data is unchanged. @default false' }),
       searchBudgetSeconds: t.arg.int({
         required: false,
-        description:
-          'Search the params first (model search, docs/model-search.md) for at most this many seconds; 0 = no search. @default RECGATE_TRAIN_SEARCH',
+        description: 'Search the params first (model search, docs/model-search.md) for at most this many seconds; 0 = no search. @default RECGATE_TRAIN_SEARCH',
       }),
     },
     resolve: (_root, args, ctx) => {
@@ -128,7 +138,8 @@ builder.mutationField('cancelJob', (t) =>
 /** Subscriptions do not pass the execute-time scope check, so this one checks itself. */
 function requireAdmin(ctx: GraphQLContext): void {
   if (!ctx.apiKey) throw rgError('RG_ERR_UNAUTHENTICATED');
-  if (!allows(ctx.apiKey.scopes, 'admin')) throw rgError('RG_ERR_FORBIDDEN', { scope: ctx.apiKey.scopes.join(','), operation: 'jobProgress', required: 'admin' });
+  if (!allows(ctx.apiKey.scopes, 'admin'))
+    throw rgError('RG_ERR_FORBIDDEN', { scope: ctx.apiKey.scopes.join(','), operation: 'jobProgress', required: 'admin' });
 }
 
 builder.subscriptionType({});

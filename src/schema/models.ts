@@ -3,7 +3,10 @@ import { MODEL_STATUSES, type ModelVersionSummary } from '../models/model-versio
 import { builder } from './builder.js';
 
 const ModelStatusEnum = builder.enumType('ModelStatus', {
-  values: Object.fromEntries(MODEL_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as Record<Uppercase<(typeof MODEL_STATUSES)[number]>, { value: (typeof MODEL_STATUSES)[number] }>,
+  values: Object.fromEntries(MODEL_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as Record<
+    Uppercase<(typeof MODEL_STATUSES)[number]>,
+    { value: (typeof MODEL_STATUSES)[number] }
+  >,
 });
 
 const ModelVersionRef = builder.objectRef<ModelVersionSummary>('ModelVersion').implement({

@@ -83,16 +83,18 @@ builder.queryField('recommendations', (t) =>
     },
     // Pothos checks the types; zod the sizes and ranges, once, here at the edge.
     resolve: (_root, args, ctx) =>
-      ctx.services.recommend.recommend(parseInput(recommendationsInput, {
-        userId: args.userId,
-        limit: args.limit ?? undefined,
-        surface: args.surface ?? undefined,
-        exclude: args.exclude?.map(String) ?? undefined,
-        includeSeen: args.includeSeen ?? undefined,
-        filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
-        context: args.context ?? undefined,
-        sessionItems: args.sessionItems?.map(String) ?? undefined,
-      })),
+      ctx.services.recommend.recommend(
+        parseInput(recommendationsInput, {
+          userId: args.userId,
+          limit: args.limit ?? undefined,
+          surface: args.surface ?? undefined,
+          exclude: args.exclude?.map(String) ?? undefined,
+          includeSeen: args.includeSeen ?? undefined,
+          filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
+          context: args.context ?? undefined,
+          sessionItems: args.sessionItems?.map(String) ?? undefined,
+        }),
+      ),
   }),
 );
 
@@ -111,14 +113,16 @@ builder.queryField('similarItems', (t) =>
       context: t.arg({ type: 'JSON', required: false, description: 'Request context (device, page, ...), logged with the impression.' }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.services.recommend.similarItems(parseInput(similarItemsInput, {
-        itemIds: args.itemIds.map(String),
-        userId: args.userId ?? undefined,
-        limit: args.limit ?? undefined,
-        surface: args.surface ?? undefined,
-        exclude: args.exclude?.map(String) ?? undefined,
-        filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
-        context: args.context ?? undefined,
-      })),
+      ctx.services.recommend.similarItems(
+        parseInput(similarItemsInput, {
+          itemIds: args.itemIds.map(String),
+          userId: args.userId ?? undefined,
+          limit: args.limit ?? undefined,
+          surface: args.surface ?? undefined,
+          exclude: args.exclude?.map(String) ?? undefined,
+          filter: args.filter ? { categories: args.filter.categories ?? undefined } : undefined,
+          context: args.context ?? undefined,
+        }),
+      ),
   }),
 );

@@ -43,15 +43,13 @@ const UserInput = builder.inputType('UserInput', {
   }),
 });
 
-const DeleteUserResult = builder
-  .objectRef<{ deleted: boolean; interactions: number; impressions: number }>('DeleteUserResult')
-  .implement({
-    fields: (t) => ({
-      deleted: t.exposeBoolean('deleted', { description: 'False when nothing was stored for this user.' }),
-      interactions: t.exposeInt('interactions', { description: 'Interactions deleted.' }),
-      impressions: t.exposeInt('impressions', { description: 'Impressions deleted.' }),
-    }),
-  });
+const DeleteUserResult = builder.objectRef<{ deleted: boolean; interactions: number; impressions: number }>('DeleteUserResult').implement({
+  fields: (t) => ({
+    deleted: t.exposeBoolean('deleted', { description: 'False when nothing was stored for this user.' }),
+    interactions: t.exposeInt('interactions', { description: 'Interactions deleted.' }),
+    impressions: t.exposeInt('impressions', { description: 'Impressions deleted.' }),
+  }),
+});
 
 builder.queryField('user', (t) =>
   t.field({

@@ -3,7 +3,18 @@
  * (their interactions, impressions and adapted state go with them). Each call is one
  * transaction.
  */
-import { findItem, findUser, interactionCount, itemPage, recentInteractions, type Database, type ItemPageQuery, type StoredInteraction, type StoredItem, type StoredUser } from '../db/index.js';
+import {
+  findItem,
+  findUser,
+  interactionCount,
+  itemPage,
+  recentInteractions,
+  type Database,
+  type ItemPageQuery,
+  type StoredInteraction,
+  type StoredItem,
+  type StoredUser,
+} from '../db/index.js';
 import { embeddingToBytes } from '../db/item-mapping.js';
 import { itemsInput, externalId, userInput } from './input-schemas.js';
 import { parseInput } from './validation.js';

@@ -77,7 +77,13 @@ export function useRequestIds(): Plugin {
       if (!result.errors.some(isMasked)) return;
       const errors = (result.errors as GraphQLError[]).map((e) =>
         isMasked(e)
-          ? new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, requestId: id } })
+          ? new GraphQLError(e.message, {
+              nodes: e.nodes,
+              source: e.source,
+              positions: e.positions,
+              path: e.path,
+              extensions: { ...e.extensions, requestId: id },
+            })
           : e,
       );
       setResult({ ...result, errors } as typeof result);

@@ -27,9 +27,7 @@ export const recommendationsInput = z.object({
   surface: z.string().trim().min(1).max(64).default('default'),
   exclude: z.array(externalId).max(1_000, 'at most 1000 ids').default([]),
   includeSeen: z.boolean().default(false),
-  filter: z
-    .object({ categories: z.array(z.string().min(1).max(128)).max(50, 'at most 50 categories').optional() })
-    .default({}),
+  filter: z.object({ categories: z.array(z.string().min(1).max(128)).max(50, 'at most 50 categories').optional() }).default({}),
   context: jsonObject.default({}),
   /** Items seen in the current session, oldest first: recent history for an anonymous visitor too. */
   sessionItems: z.array(externalId).max(MAX_SESSION_ITEMS, `at most ${MAX_SESSION_ITEMS} ids`).default([]),
@@ -59,7 +57,10 @@ export const feedbackInput = z.object({
   type: z.enum(FEEDBACK_TYPES),
   value: z.number().finite().nullish(),
   idempotencyKey: z.string().trim().min(1).max(256).nullish(),
-  occurredAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date').nullish(),
+  occurredAt: z
+    .date()
+    .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date')
+    .nullish(),
 });
 export type FeedbackInput = z.output<typeof feedbackInput>;
 

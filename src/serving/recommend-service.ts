@@ -160,10 +160,12 @@ export class RecommendService {
       user,
       request,
       policy: chosenPolicy,
-      candidates: this.deps.models.list().filter((m) => typeof m.entry.definition.similar === 'function').map((m) => m.strategy),
+      candidates: this.deps.models
+        .list()
+        .filter((m) => typeof m.entry.definition.similar === 'function')
+        .map((m) => m.strategy),
       adaptations: NO_ADAPTATIONS,
-      call: (live) =>
-        withTimeBudget(() => live.entry.definition.similar!(live.model, input.itemIds, request.k, similarFilter), this.options.strategyTimeoutMs),
+      call: (live) => withTimeBudget(() => live.entry.definition.similar!(live.model, input.itemIds, request.k, similarFilter), this.options.strategyTimeoutMs),
       operation: 'similarItems',
     });
   }
@@ -304,7 +306,6 @@ function adaptationFor(live: LiveModel, adaptations: ReadonlyMap<string, StoredA
 function anonymousUser(userId: string): ServingUser {
   return { state: { id: userId, known: false, attributes: {}, history: [] }, seen: new Set(), interactionCount: 0, lastInteractionAt: null };
 }
-
 
 /** The strategy request of an API request (recommendations or similarItems). */
 function requestFor(

@@ -62,7 +62,7 @@ function assertPlainJson(value: unknown, path: string, label: string): asserts v
     for (const [k, v] of Object.entries(value)) assertPlainJson(v, `${path}.${k}`, label);
     return;
   }
-  throw invalid(label, `json${path} is a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}, not plain JSON`);
+  throw invalid(label, `json${path} is a ${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value}, not plain JSON`);
 }
 
 function arrayType(values: unknown): ArrayType | null {

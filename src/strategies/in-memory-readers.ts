@@ -3,15 +3,7 @@
  * held in memory through these, and the conformance suite and benchmarks use them too; the
  * gateway uses the database-backed readers in `src/db/`.
  */
-import type {
-  CatalogItem,
-  CatalogReader,
-  CatalogView,
-  InteractionReader,
-  InteractionRecord,
-  ItemFilter,
-  ScanOptions,
-} from './contract.js';
+import type { CatalogItem, CatalogReader, CatalogView, InteractionReader, InteractionRecord, ItemFilter, ScanOptions } from './contract.js';
 
 const inWindow = (r: InteractionRecord, o: ScanOptions | undefined): boolean =>
   (o?.since === undefined || r.occurredAt >= o.since) && (o?.until === undefined || r.occurredAt < o.until);

@@ -20,7 +20,13 @@ const dimensionSchema = z.union([
   range('int'),
   range('float'),
   z
-    .object({ kind: z.literal('choice'), values: z.array(z.union([z.number().finite(), z.string(), z.boolean()])).min(1).max(100) })
+    .object({
+      kind: z.literal('choice'),
+      values: z
+        .array(z.union([z.number().finite(), z.string(), z.boolean()]))
+        .min(1)
+        .max(100),
+    })
     .strict(),
 ]);
 

@@ -21,7 +21,8 @@ export function describeArtifactDifference(a: Artifact, b: Artifact): string | n
     const bx = bytes(x);
     const by = bytes(y);
     for (let i = 0; i < bx.length; i++) {
-      if (bx[i] !== by[i]) return `array "${name}" differs at element ${Math.floor(i / x.BYTES_PER_ELEMENT)} (${x[Math.floor(i / x.BYTES_PER_ELEMENT)]} vs ${y[Math.floor(i / x.BYTES_PER_ELEMENT)]})`;
+      if (bx[i] !== by[i])
+        return `array "${name}" differs at element ${Math.floor(i / x.BYTES_PER_ELEMENT)} (${x[Math.floor(i / x.BYTES_PER_ELEMENT)]} vs ${y[Math.floor(i / x.BYTES_PER_ELEMENT)]})`;
     }
   }
   return null;

@@ -54,7 +54,16 @@ export function prepareConformanceData(fixtureOptions: MovieTweetingsFixtureOpti
     const id = fixture.userIds[i]!;
     probeUsers.push({ id, known: true, attributes: {}, history: historyOf.get(id) ?? [] });
   }
-  return { interactions: fixture.interactions, items, catalog: createCatalogView(items), deactivated, now: fixture.now, probeUsers, commonCategory, rareCategory };
+  return {
+    interactions: fixture.interactions,
+    items,
+    catalog: createCatalogView(items),
+    deactivated,
+    now: fixture.now,
+    probeUsers,
+    commonCategory,
+    rareCategory,
+  };
 }
 
 /** A user the strategy never saw in training who has the same history as `user`. */

@@ -24,7 +24,9 @@ import { REDIS_URL, seedMovieTweetings, uniquePrefix } from '../jobs/fixtures.js
 const silent = { info() {}, warn() {}, error() {} };
 
 /** Small enough to train in seconds on 2,000 ratings; adaptation on (it is off by default). */
-const TWO_TOWER_PARAMS = JSON.stringify({ 'two-tower': { epochs: 1, dim: 16, hiddenUnits: 32, batchSize: 256, textHashBuckets: 2048, maxTextTokens: 24, adaptSteps: 5 } });
+const TWO_TOWER_PARAMS = JSON.stringify({
+  'two-tower': { epochs: 1, dim: 16, hiddenUnits: 32, batchSize: 256, textHashBuckets: 2048, maxTextTokens: 24, adaptSteps: 5 },
+});
 const BASE_ENV = {
   RECGATE_META_POLICY: 'off',
   RECGATE_SERVING_STRATEGY: 'two-tower',
@@ -188,7 +190,10 @@ describeWithRedis('adaptation with Redis: a worker adapts, every gateway serves 
   const train = async (input: Record<string, unknown>): Promise<TrainJobResult> => {
     const deps = await openProcessorDeps(loadConfig({ ...env, DATABASE_URL: a.database.url }), { db: a.database.db });
     try {
-      return await processTrainJob(deps, parseJobPayload('train', { strategy: 'two-tower', ...input }), { signal: new AbortController().signal, onProgress: () => {} });
+      return await processTrainJob(deps, parseJobPayload('train', { strategy: 'two-tower', ...input }), {
+        signal: new AbortController().signal,
+        onProgress: () => {},
+      });
     } finally {
       await deps.close();
     }

@@ -26,7 +26,13 @@ describe('stored adaptation bytes', () => {
   it('round-trips facts, json and arrays', () => {
     const stored = adaptation('two-tower', [0.5, -1, 2]);
     const back = decodeStoredAdaptation(encodeStoredAdaptation(stored))!;
-    expect(back).toMatchObject({ strategy: 'two-tower', modelVersion: 'v1', historyThrough: 1_699_999_999_000, interactions: 3, state: { json: { steps: 5 } } });
+    expect(back).toMatchObject({
+      strategy: 'two-tower',
+      modelVersion: 'v1',
+      historyThrough: 1_699_999_999_000,
+      interactions: 3,
+      state: { json: { steps: 5 } },
+    });
     expect([...(back.state.arrays.delta as Float32Array)]).toEqual([0.5, -1, 2]);
   });
 

@@ -64,7 +64,10 @@ describeWithRedis('meta-rl: trained by a job, adapted by a worker, served on eve
     const config = loadConfig({ ...env, DATABASE_URL: a.database.url });
     const deps = await openProcessorDeps(config, { db: a.database.db });
     try {
-      const result = await processTrainJob(deps, parseJobPayload('train', { strategy: 'meta-rl' }), { signal: new AbortController().signal, onProgress: () => {} });
+      const result = await processTrainJob(deps, parseJobPayload('train', { strategy: 'meta-rl' }), {
+        signal: new AbortController().signal,
+        onProgress: () => {},
+      });
       expect(result).toMatchObject({ outcome: 'promoted', strategy: 'meta-rl' });
       expect(result.metrics.heldOutNdcgAt10).toBeGreaterThanOrEqual(0);
     } finally {
@@ -108,7 +111,10 @@ describeWithRedis('meta-rl: trained by a job, adapted by a worker, served on eve
     const config = loadConfig({ DATABASE_URL: a.database.url, RECGATE_STRATEGY_PARAMS: PARAMS, RECGATE_META_POLICY: 'off' });
     const deps = await openProcessorDeps(config, { db: a.database.db });
     try {
-      const result = await processTrainJob(deps, parseJobPayload('train', { strategy: 'meta-rl', force: true }), { signal: new AbortController().signal, onProgress: () => {} });
+      const result = await processTrainJob(deps, parseJobPayload('train', { strategy: 'meta-rl', force: true }), {
+        signal: new AbortController().signal,
+        onProgress: () => {},
+      });
       expect(result.metrics.impressions).toBeGreaterThan(0);
       expect(result.metrics.slateActions).toBeGreaterThan(0);
     } finally {

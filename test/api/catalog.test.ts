@@ -54,7 +54,12 @@ describe.each(TEST_PROVIDERS)('catalogue on %s', (provider) => {
   it('replaces an item on upsert, categories included, and validates input', async () => {
     const r = await t.gql(UPSERT, { items: [{ id: 'item-01', title: 'Renamed', categories: ['New'], active: false }] });
     expect(r.data!.upsertItems[0]).toMatchObject({ title: 'Renamed', categories: ['New'], active: false });
-    const bad = await t.gql(UPSERT, { items: [{ id: 'ok-1', title: 'fine' }, { id: 'bad', title: '' }] });
+    const bad = await t.gql(UPSERT, {
+      items: [
+        { id: 'ok-1', title: 'fine' },
+        { id: 'bad', title: '' },
+      ],
+    });
     expect(errorCode(bad)).toBe('RG_ERR_INVALID_INPUT');
     expect(bad.errors![0]!.message).toContain('items.1.title');
     expect(await t.database.db.prisma.item.count({ where: { externalId: 'ok-1' } })).toBe(0);

@@ -19,7 +19,8 @@ describe('compiled operations', () => {
   afterAll(() => t?.close());
 
   /** The same request twice: the second runs compiled. */
-  const twice = async (query: string, variables: Record<string, unknown>, key: string | null) => [await t.gql(query, variables, key), await t.gql(query, variables, key)] as const;
+  const twice = async (query: string, variables: Record<string, unknown>, key: string | null) =>
+    [await t.gql(query, variables, key), await t.gql(query, variables, key)] as const;
 
   it('answers a repeated query the same way', async () => {
     const [first, second] = await twice(SLATE, { userId: 'u1', limit: 2 }, t.clientKey);

@@ -14,7 +14,10 @@ interface LogLine {
 }
 
 function capturingLog(lines: LogLine[]): AppLogger {
-  const at = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void lines.push({ level, message, fields });
+  const at =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      void lines.push({ level, message, fields });
   return { info: at('info'), warn: at('warn'), error: at('error') };
 }
 

@@ -23,7 +23,12 @@ describe.each(TEST_PROVIDERS)('feedback batches on %s', (provider) => {
   afterAll(() => t?.close());
 
   const batch = (prefix: string, size: number) =>
-    Array.from({ length: size }, (_, i) => ({ userId: `${prefix}-user-${i % 7}`, itemId: `item-${i % ITEMS.length}`, type: 'CLICK', idempotencyKey: `${prefix}-${i}` }));
+    Array.from({ length: size }, (_, i) => ({
+      userId: `${prefix}-user-${i % 7}`,
+      itemId: `item-${i % ITEMS.length}`,
+      type: 'CLICK',
+      idempotencyKey: `${prefix}-${i}`,
+    }));
 
   it('writes nothing when one entry of a batch is bad, wherever it is', async () => {
     const before = await snapshot();
@@ -95,7 +100,11 @@ describe.each(TEST_PROVIDERS)('feedback batches on %s', (provider) => {
       ],
     });
     const scores = async (): Promise<Map<string, number>> => {
-      const r = await t.gql('{ recommendations(userId: "score-reader", limit: 2, filter: { categories: ["Observed"] }) { items { score item { id } } } }', {}, t.clientKey);
+      const r = await t.gql(
+        '{ recommendations(userId: "score-reader", limit: 2, filter: { categories: ["Observed"] }) { items { score item { id } } } }',
+        {},
+        t.clientKey,
+      );
       return new Map(r.data!.recommendations.items.map((i: { score: number; item: { id: string } }) => [i.item.id, i.score]));
     };
     const at = new Date(Date.now() - 60_000).toISOString();
@@ -108,7 +117,14 @@ describe.each(TEST_PROVIDERS)('feedback batches on %s', (provider) => {
     ];
     const r = await t.gql(BATCH, { inputs }, t.clientKey);
     expect(r.errors).toBeUndefined();
-    const out = r.data!.recordFeedbackBatch as Array<{ id: string; userId: string; itemId: string; type: string; value: number | null; idempotencyKey: string | null }>;
+    const out = r.data!.recordFeedbackBatch as Array<{
+      id: string;
+      userId: string;
+      itemId: string;
+      type: string;
+      value: number | null;
+      idempotencyKey: string | null;
+    }>;
     expect(out.map((f) => [f.userId, f.itemId, f.type, f.value, f.idempotencyKey])).toEqual(
       inputs.map((i) => [i.userId, i.itemId, i.type, i.value, i.idempotencyKey ?? null]),
     );

@@ -14,7 +14,9 @@ describe('feedback bounds configuration', () => {
       maxClockSkewSeconds: 30,
     });
     for (const bad of ['5..1', '1-5', '3..3', '']) {
-      expect(() => loadConfig({ RECGATE_RATING_SCALE: bad })).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG', message: expect.stringContaining('RECGATE_RATING_SCALE') }));
+      expect(() => loadConfig({ RECGATE_RATING_SCALE: bad })).toThrow(
+        expect.objectContaining({ code: 'RG_ERR_CONFIG', message: expect.stringContaining('RECGATE_RATING_SCALE') }),
+      );
     }
     expect(() => loadConfig({ RECGATE_MAX_CLOCK_SKEW_SECONDS: '-1' })).toThrow(expect.objectContaining({ code: 'RG_ERR_CONFIG' }));
   });
@@ -101,12 +103,16 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
 
   it('writes a batch all or nothing', async () => {
     const before = await count();
-    const r = await t.gql(BATCH, {
-      inputs: [
-        { userId: 'b1', itemId: 'i1', type: 'CLICK' },
-        { userId: 'b1', itemId: 'missing', type: 'CLICK' },
-      ],
-    }, t.clientKey);
+    const r = await t.gql(
+      BATCH,
+      {
+        inputs: [
+          { userId: 'b1', itemId: 'i1', type: 'CLICK' },
+          { userId: 'b1', itemId: 'missing', type: 'CLICK' },
+        ],
+      },
+      t.clientKey,
+    );
     expect(errorCode(r)).toBe('RG_ERR_UNKNOWN_ITEM');
     expect(await count()).toBe(before);
     const tooMany = Array.from({ length: 1001 }, (_, i) => ({ userId: `b${i}`, itemId: 'i1', type: 'VIEW' }));
@@ -165,12 +171,7 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
     });
 
     it('accepts ratings on the scale and purchases with or without a quantity', async () => {
-      for (const input of [
-        { type: 'RATING', value: 0 },
-        { type: 'RATING', value: 10 },
-        { type: 'PURCHASE', value: 3 },
-        { type: 'PURCHASE' },
-      ]) {
+      for (const input of [{ type: 'RATING', value: 0 }, { type: 'RATING', value: 10 }, { type: 'PURCHASE', value: 3 }, { type: 'PURCHASE' }]) {
         const r = await t.gql(RECORD, { input: { userId: 'values', itemId: 'i2', ...input } }, t.clientKey);
         expect(r.errors).toBeUndefined();
       }
@@ -178,20 +179,28 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
 
     it('refuses a whole batch when one entry is out of bounds, naming it', async () => {
       const stored = await count();
-      const r = await t.gql(BATCH, {
-        inputs: [
-          { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
-          { userId: 'batch-bounds', itemId: 'i2', type: 'RATING', value: 42 },
-        ],
-      }, t.clientKey);
+      const r = await t.gql(
+        BATCH,
+        {
+          inputs: [
+            { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
+            { userId: 'batch-bounds', itemId: 'i2', type: 'RATING', value: 42 },
+          ],
+        },
+        t.clientKey,
+      );
       expect(errorCode(r)).toBe('RG_ERR_FEEDBACK_VALUE');
       expect(r.errors![0]!.message).toContain('inputs.1.value');
-      const late = await t.gql(BATCH, {
-        inputs: [
-          { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
-          { userId: 'batch-bounds', itemId: 'i2', type: 'CLICK', occurredAt: '2999-01-01T00:00:00Z' },
-        ],
-      }, t.clientKey);
+      const late = await t.gql(
+        BATCH,
+        {
+          inputs: [
+            { userId: 'batch-bounds', itemId: 'i1', type: 'CLICK' },
+            { userId: 'batch-bounds', itemId: 'i2', type: 'CLICK', occurredAt: '2999-01-01T00:00:00Z' },
+          ],
+        },
+        t.clientKey,
+      );
       expect(errorCode(late)).toBe('RG_ERR_FEEDBACK_TIME');
       expect(late.errors![0]!.message).toContain('inputs.1.occurredAt');
       expect(await count()).toBe(stored);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.js';
 
 describe('impressionId', () => {
-  it('is an ID on the slate, on feedback input and output, and on a user\'s interactions', () => {
+  it("is an ID on the slate, on feedback input and output, and on a user's interactions", () => {
     const schema = buildSchema();
     const typeOf = (typeName: string) => {
       const type = schema.getType(typeName);

@@ -35,7 +35,9 @@ describe.each(TEST_PROVIDERS)('prepareDemo on %s', (provider) => {
     expect(first.shift?.shiftMs).toBe(now.getTime() - source.at(-1)!);
     expect(times).toEqual(source.map((t) => t + first.shift!.shiftMs));
     expect(said.join('\n')).toContain(describeTimeShift(first.shift!));
-    expect(describeTimeShift(first.shift!)).toMatch(/^Moved the sample's times forward by [\d,]+ days so that its newest rating is now \(2013-\d\d-\d\d -> 2026-12-07/);
+    expect(describeTimeShift(first.shift!)).toMatch(
+      /^Moved the sample's times forward by [\d,]+ days so that its newest rating is now \(2013-\d\d-\d\d -> 2026-12-07/,
+    );
   });
 
   it('a restart imports nothing, moves nothing, and replaces the previous demo key instead of adding one', async () => {
@@ -53,7 +55,7 @@ describe.each(TEST_PROVIDERS)('prepareDemo on %s', (provider) => {
     expect(Math.max(...times)).toBe(now.getTime());
   });
 
-  it("pre-fills a named query for a user of the sample", () => {
+  it('pre-fills a named query for a user of the sample', () => {
     expect(first.sampleUserId).not.toBe('new-user');
     expect(demoQuery(first.sampleUserId)).toMatch(/^query DemoRecommendations \{\n {2}recommendations\(userId: "\d+"/);
   });

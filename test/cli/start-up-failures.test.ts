@@ -48,25 +48,37 @@ describe('start-up failures', () => {
   });
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-  it.runIf(pgUp)('a PostgreSQL URL with an empty user: RG_ERR_DATABASE_AUTH saying the URL names no user', async () => {
-    const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: `postgres://@${admin.host}/postgres`, USER: '', PGUSER: '' } });
-    const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_AUTH');
-    expect(line).toContain('DATABASE_URL names no user');
-  }, 60_000);
+  it.runIf(pgUp)(
+    'a PostgreSQL URL with an empty user: RG_ERR_DATABASE_AUTH saying the URL names no user',
+    async () => {
+      const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: `postgres://@${admin.host}/postgres`, USER: '', PGUSER: '' } });
+      const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_AUTH');
+      expect(line).toContain('DATABASE_URL names no user');
+    },
+    60_000,
+  );
 
-  it.runIf(pgUp)('a role that does not exist, with a password: RG_ERR_DATABASE_AUTH, and the password is not printed', async () => {
-    const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: postgresUrl({ user: 'recgate_nobody', password: 's3cret-pw' }) } });
-    const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_AUTH');
-    expect(line).toContain('recgate_nobody');
-    expect(run.stderr + run.stdout).not.toContain('s3cret-pw');
-  }, 60_000);
+  it.runIf(pgUp)(
+    'a role that does not exist, with a password: RG_ERR_DATABASE_AUTH, and the password is not printed',
+    async () => {
+      const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: postgresUrl({ user: 'recgate_nobody', password: 's3cret-pw' }) } });
+      const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_AUTH');
+      expect(line).toContain('recgate_nobody');
+      expect(run.stderr + run.stdout).not.toContain('s3cret-pw');
+    },
+    60_000,
+  );
 
-  it.runIf(pgUp)('a database that does not exist: RG_ERR_DATABASE_MISSING naming it and createdb', async () => {
-    const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: postgresUrl({ database: 'recgate_no_such_db' }) } });
-    const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_MISSING');
-    expect(line).toContain('"recgate_no_such_db"');
-    expect(line).toContain('createdb recgate_no_such_db');
-  }, 60_000);
+  it.runIf(pgUp)(
+    'a database that does not exist: RG_ERR_DATABASE_MISSING naming it and createdb',
+    async () => {
+      const run = await runCli(['keys', 'list'], { cwd, env: { DATABASE_URL: postgresUrl({ database: 'recgate_no_such_db' }) } });
+      const line = expectOneLineFailure(run, 'RG_ERR_DATABASE_MISSING');
+      expect(line).toContain('"recgate_no_such_db"');
+      expect(line).toContain('createdb recgate_no_such_db');
+    },
+    60_000,
+  );
 
   it('a refused connection: RG_ERR_DATABASE_UNREACHABLE naming host and port', async () => {
     const port = await freePort();

@@ -43,7 +43,13 @@ describe.each(TEST_PROVIDERS)('impression reader (%s)', (provider) => {
       ['imp-2', 0, 'click'],
     ];
     await prisma.interaction.createMany({
-      data: feedback.map(([impressionId, item, type], i) => ({ userId: user.id, itemId: items[item]!.id, type, occurredAt: new Date(T0 + 100 + i), impressionId })),
+      data: feedback.map(([impressionId, item, type], i) => ({
+        userId: user.id,
+        itemId: items[item]!.id,
+        type,
+        occurredAt: new Date(T0 + 100 + i),
+        impressionId,
+      })),
     });
   });
   afterAll(async () => {

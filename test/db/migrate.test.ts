@@ -18,7 +18,9 @@ describe.each(TEST_PROVIDERS)('migrations on %s', (provider) => {
     );
     const expected = listMigrations(provider).map((m) => ({
       name: m.name,
-      checksum: createHash('sha256').update(readFileSync(path.join(MIGRATIONS_ROOT, provider, 'migrations', m.name, 'migration.sql'))).digest('hex'),
+      checksum: createHash('sha256')
+        .update(readFileSync(path.join(MIGRATIONS_ROOT, provider, 'migrations', m.name, 'migration.sql')))
+        .digest('hex'),
     }));
     expect(rows.map((r) => ({ name: r.migration_name, checksum: r.checksum }))).toEqual(expected);
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);

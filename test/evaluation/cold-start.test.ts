@@ -12,7 +12,9 @@ import { catalogItem, interaction } from './fixtures.js';
 
 const HOUR = 3_600_000;
 /** 40 users; user u takes items (u + j) mod 30 at hour j, j = 0..14 (15 distinct positives each). */
-const interactions = Array.from({ length: 40 }, (_, u) => Array.from({ length: 15 }, (_, j) => interaction(`u${String(u).padStart(2, '0')}`, `i${(u + j) % 30}`, j * HOUR + u))).flat();
+const interactions = Array.from({ length: 40 }, (_, u) =>
+  Array.from({ length: 15 }, (_, j) => interaction(`u${String(u).padStart(2, '0')}`, `i${(u + j) % 30}`, j * HOUR + u)),
+).flat();
 const items = Array.from({ length: 30 }, (_, i) => catalogItem(`i${i}`));
 
 describe('cold-start split', () => {
@@ -48,7 +50,9 @@ describe('cold-start split', () => {
   });
 
   it('refuses data where no user has enough positives with RG_ERR_EVAL_NO_DATA', () => {
-    expect(() => coldStartSplit(interactions, items, { seed: 1, support: [0, 10], query: 10 })).toThrow(expect.objectContaining({ code: 'RG_ERR_EVAL_NO_DATA' }));
+    expect(() => coldStartSplit(interactions, items, { seed: 1, support: [0, 10], query: 10 })).toThrow(
+      expect.objectContaining({ code: 'RG_ERR_EVAL_NO_DATA' }),
+    );
   });
 });
 
@@ -74,7 +78,15 @@ const successor = defineStrategy<Record<string, never>, null>({
 
 describe('evaluateColdStart', () => {
   it('reports nDCG@10, Recall@10 and the RecBole nDCG@5 per strategy and support size', async () => {
-    const result = await evaluateColdStart({ strategies: [popularityStrategy, successor], interactions, items, seed: 7, support: [0, 1, 5], query: 4, testShare: 0.25 });
+    const result = await evaluateColdStart({
+      strategies: [popularityStrategy, successor],
+      interactions,
+      items,
+      seed: 7,
+      support: [0, 1, 5],
+      query: 4,
+      testShare: 0.25,
+    });
     expect(Object.keys(result.coldStart)).toEqual(['popularity', 'successor']);
     expect(Object.keys(result.coldStart.successor!)).toEqual(['0', '1', '5']);
     // No history: nothing to follow. After the 5th item the next 4 are exactly the query, in order.
@@ -95,7 +107,11 @@ describe('evaluateColdStart', () => {
 
   it('trains once for entries that differ only in serving params', async () => {
     let trainings = 0;
-    const counted = defineStrategy({ ...successor, name: 'counted', train: async () => ((trainings += 1), { artifact: { json: null, arrays: {} }, metrics: {} }) });
+    const counted = defineStrategy({
+      ...successor,
+      name: 'counted',
+      train: async () => ((trainings += 1), { artifact: { json: null, arrays: {} }, metrics: {} }),
+    });
     await evaluateColdStart({
       strategies: [{ definition: counted }, { definition: counted, label: 'counted-again', servingParams: {} }],
       interactions,
@@ -109,7 +125,11 @@ describe('evaluateColdStart', () => {
   });
 
   it('rejects bad options with RG_ERR_INVALID_INPUT before training', async () => {
-    await expect(evaluateColdStart({ strategies: [successor], interactions, items, seed: 7, support: [], query: 4 })).rejects.toMatchObject({ code: 'RG_ERR_INVALID_INPUT' });
-    await expect(evaluateColdStart({ strategies: [successor], interactions, items, seed: 7, query: 0 })).rejects.toMatchObject({ code: 'RG_ERR_INVALID_INPUT' });
+    await expect(evaluateColdStart({ strategies: [successor], interactions, items, seed: 7, support: [], query: 4 })).rejects.toMatchObject({
+      code: 'RG_ERR_INVALID_INPUT',
+    });
+    await expect(evaluateColdStart({ strategies: [successor], interactions, items, seed: 7, query: 0 })).rejects.toMatchObject({
+      code: 'RG_ERR_INVALID_INPUT',
+    });
   });
 });

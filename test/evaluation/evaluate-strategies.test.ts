@@ -14,9 +14,15 @@ describe('evaluateStrategies on a hand-computed case (temporal, k = 2)', () => {
   // u3: i2@5 i1@6 i5@12 -> test i5, history {i2, i1}
   // Train counts: i1 3, i2 2, i3 1, i4 0, i5 0; i6 is inactive.
   const interactions = [
-    interaction('u1', 'i1', 1), interaction('u1', 'i2', 2), interaction('u1', 'i3', 10),
-    interaction('u2', 'i1', 3), interaction('u2', 'i3', 4), interaction('u2', 'i4', 11),
-    interaction('u3', 'i2', 5), interaction('u3', 'i1', 6), interaction('u3', 'i5', 12),
+    interaction('u1', 'i1', 1),
+    interaction('u1', 'i2', 2),
+    interaction('u1', 'i3', 10),
+    interaction('u2', 'i1', 3),
+    interaction('u2', 'i3', 4),
+    interaction('u2', 'i4', 11),
+    interaction('u3', 'i2', 5),
+    interaction('u3', 'i1', 6),
+    interaction('u3', 'i5', 12),
   ];
   const items = [...catalog('i1', 'i2', 'i3', 'i4', 'i5'), catalogItem('i6', { active: false })];
 
@@ -62,7 +68,7 @@ describe('evaluateStrategies on a hand-computed case (temporal, k = 2)', () => {
     expect(formatEvaluationTable(result)).toContain('| train-count | 0.3333 | 0.6667 | 0.5436 | 0.5000 | 0.6667 | 0.6000 |');
   });
 
-  it('hands each request the user\'s train history, the clock at the end of train, and the seed', async () => {
+  it("hands each request the user's train history, the clock at the end of train, and the seed", async () => {
     const seen: Array<{ user: string; history: number[]; now: number; known: boolean }> = [];
     let trainSeed = -1;
     let trainNow = -1;
@@ -98,9 +104,9 @@ describe('evaluateStrategies on a hand-computed case (temporal, k = 2)', () => {
     const base = { interactions, items, protocol: 'temporal' as const, seed: 1, minInteractions: 2 };
     await expect(evaluateStrategies({ ...base, strategies: [trainCountStrategy], k: 0 })).rejects.toMatchObject({ code: 'RG_ERR_INVALID_INPUT' });
     await expect(evaluateStrategies({ ...base, strategies: [] })).rejects.toMatchObject({ code: 'RG_ERR_INVALID_INPUT' });
-    await expect(
-      evaluateStrategies({ ...base, strategies: [{ definition: popularityStrategy, params: { halfLifeHours: -1 } }] }),
-    ).rejects.toMatchObject({ code: 'RG_ERR_STRATEGY_PARAMS' });
+    await expect(evaluateStrategies({ ...base, strategies: [{ definition: popularityStrategy, params: { halfLifeHours: -1 } }] })).rejects.toMatchObject({
+      code: 'RG_ERR_STRATEGY_PARAMS',
+    });
     await expect(evaluateStrategies({ ...base, strategies: [trainCountStrategy, trainCountStrategy] })).rejects.toMatchObject({
       code: 'RG_ERR_INVALID_INPUT',
     });

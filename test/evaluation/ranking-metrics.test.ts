@@ -83,19 +83,37 @@ describe('cross-check with Microsoft Recommenders python_evaluation', () => {
   // Recommenders' conftest fixture: rating_true (user, item) and rating_pred (user, item, prediction).
   const trueItems: Record<number, number[]> = { 1: [3, 1, 2], 2: [1, 4, 5, 6, 7], 3: [2, 5, 6, 8, 9, 10, 11, 12, 13, 14] };
   const pred: Array<[user: number, item: number, prediction: number]> = [
-    [1, 12, 12], [2, 10, 14], [2, 3, 13], [2, 5, 12], [2, 11, 11], [2, 13, 10], [3, 4, 14], [3, 10, 13], [3, 7, 12],
-    [3, 13, 11], [3, 1, 10], [3, 3, 9], [3, 5, 8], [3, 2, 7], [3, 11, 6], [3, 14, 5], [1, 3, 14], [1, 10, 13],
+    [1, 12, 12],
+    [2, 10, 14],
+    [2, 3, 13],
+    [2, 5, 12],
+    [2, 11, 11],
+    [2, 13, 10],
+    [3, 4, 14],
+    [3, 10, 13],
+    [3, 7, 12],
+    [3, 13, 11],
+    [3, 1, 10],
+    [3, 3, 9],
+    [3, 5, 8],
+    [3, 2, 7],
+    [3, 11, 6],
+    [3, 14, 5],
+    [1, 3, 14],
+    [1, 10, 13],
   ];
   const lists = (): Map<number, string[]> => {
     const out = new Map<number, string[]>();
     for (const user of [1, 2, 3]) {
       const ranked = pred.filter(([u]) => u === user).sort((a, b) => b[2] - a[2]);
-      out.set(user, ranked.map(([, item]) => String(item)));
+      out.set(
+        user,
+        ranked.map(([, item]) => String(item)),
+      );
     }
     return out;
   };
-  const evaluate = (k: number) =>
-    meanRankingMetrics([1, 2, 3].map((u) => scoreRanking(lists().get(u)!, new Set(trueItems[u]!.map(String)), k)));
+  const evaluate = (k: number) => meanRankingMetrics([1, 2, 3].map((u) => scoreRanking(lists().get(u)!, new Set(trueItems[u]!.map(String)), k)));
 
   it('reproduces the expected values of Recommenders test_python_evaluation.py at k = 10', () => {
     // Lists by prediction: user 1 [3 10 12], user 2 [10 3 5 11 13], user 3 [4 10 7 13 1 3 5 2 11 14].

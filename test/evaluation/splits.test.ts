@@ -61,7 +61,7 @@ describe('stratified split', () => {
     expect(plain(other).cases.map((c) => c.relevant)).not.toEqual(plain(a).cases.map((c) => c.relevant));
   });
 
-  it('tests n - floor(0.75 n) of each eligible user\'s n distinct items, as python_stratified_split does', () => {
+  it("tests n - floor(0.75 n) of each eligible user's n distinct items, as python_stratified_split does", () => {
     const split = stratifiedSplit(interactions, items, { seed: 42 });
     // Users u0..u59 have 1 + (u % 14) items: the ones with at least 4 are eligible.
     const eligible = Array.from({ length: 60 }, (_, u) => `u${u}`).filter((u) => distinctPositiveItems(interactions, u) >= 4);
@@ -122,7 +122,7 @@ describe('stratified split', () => {
 });
 
 describe('temporal split', () => {
-  it('holds out the item of each user\'s last interaction and trains on what came before', () => {
+  it("holds out the item of each user's last interaction and trains on what came before", () => {
     const data = [
       interaction('u1', 'a', 10),
       interaction('u1', 'b', 20),
@@ -162,9 +162,7 @@ describe('temporal split', () => {
 
   it('skips a user whose items all arrived at once, and reports no data when nobody qualifies', () => {
     const data = ['x', 'y', 'z', 'w'].map((id) => interaction('u', id, 100));
-    expect(() => temporalSplit(data, catalog('x', 'y', 'z', 'w'), { seed: 1 })).toThrow(
-      expect.objectContaining({ code: 'RG_ERR_EVAL_NO_DATA' }),
-    );
+    expect(() => temporalSplit(data, catalog('x', 'y', 'z', 'w'), { seed: 1 })).toThrow(expect.objectContaining({ code: 'RG_ERR_EVAL_NO_DATA' }));
     expect(() => stratifiedSplit(data, catalog('x', 'y', 'z', 'w'), { seed: 1, minInteractions: 5 })).toThrow(
       expect.objectContaining({ code: 'RG_ERR_EVAL_NO_DATA' }),
     );
@@ -174,16 +172,14 @@ describe('temporal split', () => {
   it('rejects bad options with RG_ERR_INVALID_INPUT', () => {
     const data = [interaction('u', 'a', 1)];
     expect(() => temporalSplit(data, catalog('a'), { seed: -1 })).toThrow(expect.objectContaining({ code: 'RG_ERR_INVALID_INPUT' }));
-    expect(() => stratifiedSplit(data, catalog('a'), { seed: 1, minInteractions: 0 })).toThrow(
-      expect.objectContaining({ code: 'RG_ERR_INVALID_INPUT' }),
-    );
+    expect(() => stratifiedSplit(data, catalog('a'), { seed: 1, minInteractions: 0 })).toThrow(expect.objectContaining({ code: 'RG_ERR_INVALID_INPUT' }));
   });
 });
 
 describe('splits of a real slice (MovieTweetings, first 4000 ratings)', async () => {
   const data = await loadDataset('movietweetings', MOVIETWEETINGS_DIR, { limit: 4000 });
 
-  it('temporal: the test item is the user\'s latest rating and nothing in train is later', () => {
+  it("temporal: the test item is the user's latest rating and nothing in train is later", () => {
     const split = splitInteractions('temporal', data.interactions, data.items, { seed: 42, minInteractions: 5 });
     expect(split.cases.length).toBeGreaterThan(50);
     const byUser = new Map<string, InteractionRecord[]>();

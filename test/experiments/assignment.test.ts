@@ -80,10 +80,17 @@ describe('assignment', () => {
   });
 
   it('uses the seed when given, else the key (reproducible in GrowthBook SDKs)', () => {
-    const seeded = assignableExperiment(spec({ seed: 'feature-exp', variants: [
-      { key: 'a', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
-      { key: 'b', weight: 0.5, serving: { kind: 'strategy', strategy: 'als' } },
-    ], control: 'a' }), 1);
+    const seeded = assignableExperiment(
+      spec({
+        seed: 'feature-exp',
+        variants: [
+          { key: 'a', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+          { key: 'b', weight: 0.5, serving: { kind: 'strategy', strategy: 'als' } },
+        ],
+        control: 'a',
+      }),
+      1,
+    );
     // hash("feature-exp", "i123", 2) = 0.9943 (GrowthBook vector) -> second half -> b.
     expect(assignVariant(seeded, 'i123')!.variant).toBe('b');
     expect(assignableExperiment(spec(), 1).seed).toBe('home-ranker');

@@ -44,12 +44,52 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
   it('refuses bad specs with their codes and writes nothing', async () => {
     const before = await state();
     const bad: Array<[string, Record<string, unknown>]> = [
-      ['RG_ERR_EXPERIMENT_WEIGHTS', spec('w1', { variants: [{ key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } }, { key: 'b', weight: 0.4, serving: { kind: 'strategy', strategy: 'als' } }] })],
-      ['RG_ERR_EXPERIMENT_WEIGHTS', spec('w2', { variants: [{ key: 'control', weight: 1, serving: { kind: 'strategy', strategy: 'popularity' } }, { key: 'b', weight: 0, serving: { kind: 'strategy', strategy: 'als' } }] })],
+      [
+        'RG_ERR_EXPERIMENT_WEIGHTS',
+        spec('w1', {
+          variants: [
+            { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+            { key: 'b', weight: 0.4, serving: { kind: 'strategy', strategy: 'als' } },
+          ],
+        }),
+      ],
+      [
+        'RG_ERR_EXPERIMENT_WEIGHTS',
+        spec('w2', {
+          variants: [
+            { key: 'control', weight: 1, serving: { kind: 'strategy', strategy: 'popularity' } },
+            { key: 'b', weight: 0, serving: { kind: 'strategy', strategy: 'als' } },
+          ],
+        }),
+      ],
       ['RG_ERR_EXPERIMENT_CONTROL', spec('c1', { control: 'nope' })],
-      ['RG_ERR_STRATEGY_UNKNOWN', spec('s1', { variants: [{ key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } }, { key: 'b', weight: 0.5, serving: { kind: 'strategy', strategy: 'no-such-strategy' } }] })],
-      ['RG_ERR_STRATEGY_UNKNOWN', spec('s2', { variants: [{ key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } }, { key: 'b', weight: 0.5, serving: { kind: 'meta-policy', arms: ['popularity', 'nope'] } }] })],
-      ['RG_ERR_MODEL_VERSION_UNKNOWN', spec('m1', { variants: [{ key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } }, { key: 'b', weight: 0.5, serving: { kind: 'model-version', strategy: 'als', modelVersion: 'no-such-version' } }] })],
+      [
+        'RG_ERR_STRATEGY_UNKNOWN',
+        spec('s1', {
+          variants: [
+            { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+            { key: 'b', weight: 0.5, serving: { kind: 'strategy', strategy: 'no-such-strategy' } },
+          ],
+        }),
+      ],
+      [
+        'RG_ERR_STRATEGY_UNKNOWN',
+        spec('s2', {
+          variants: [
+            { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+            { key: 'b', weight: 0.5, serving: { kind: 'meta-policy', arms: ['popularity', 'nope'] } },
+          ],
+        }),
+      ],
+      [
+        'RG_ERR_MODEL_VERSION_UNKNOWN',
+        spec('m1', {
+          variants: [
+            { key: 'control', weight: 0.5, serving: { kind: 'strategy', strategy: 'popularity' } },
+            { key: 'b', weight: 0.5, serving: { kind: 'model-version', strategy: 'als', modelVersion: 'no-such-version' } },
+          ],
+        }),
+      ],
       ['RG_ERR_INVALID_INPUT', spec('i1', { coverage: 2 })],
       ['RG_ERR_INVALID_INPUT', spec('bad key!')],
     ];
@@ -90,7 +130,13 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
     const renamed = await t.gql(UPDATE, { changes: { name: 'ALS on home' } });
     expect(renamed.data!.updateExperiment).toMatchObject({ name: 'ALS on home', phase: 1 });
     const phased = await t.gql(UPDATE, { changes: { variants }, newPhase: true });
-    expect(phased.data!.updateExperiment).toMatchObject({ phase: 2, variants: [{ key: 'control', weight: 0.6 }, { key: 'als', weight: 0.4 }] });
+    expect(phased.data!.updateExperiment).toMatchObject({
+      phase: 2,
+      variants: [
+        { key: 'control', weight: 0.6 },
+        { key: 'als', weight: 0.4 },
+      ],
+    });
   });
 
   it('splits traffic stickily, logs the exposure, and feedback flows into the results', async () => {
@@ -172,7 +218,17 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
 
     const audit = (await t.gql('{ experiment(key: "home-als") { archived audit { action actor changes } } }')).data!.experiment;
     expect(audit.archived).toBe(true);
-    expect(audit.audit.map((a: { action: string }) => a.action)).toEqual(['create', 'start', 'update', 'update', 'new-phase', 'pause', 'start', 'stop', 'archive']);
+    expect(audit.audit.map((a: { action: string }) => a.action)).toEqual([
+      'create',
+      'start',
+      'update',
+      'update',
+      'new-phase',
+      'pause',
+      'start',
+      'stop',
+      'archive',
+    ]);
     expect(audit.audit[3].changes.variants.from[0].weight).toBe(0.5);
     expect(audit.audit[3].changes.variants.to[0].weight).toBe(0.6);
     expect(new Set(audit.audit.map((a: { actor: string }) => a.actor))).toEqual(new Set(['test admin']));

@@ -75,7 +75,9 @@ describe('recgate experiments', () => {
   });
 
   it('creates from a file, starts, lists and shows with the audit trail', async () => {
-    expect(await run(['experiments', 'create', '--file', path.join(folder, 'spec.json'), '--actor', 'po-anna'])).toContain('home-affinity: Category affinity on home [DRAFT, phase 1]');
+    expect(await run(['experiments', 'create', '--file', path.join(folder, 'spec.json'), '--actor', 'po-anna'])).toContain(
+      'home-affinity: Category affinity on home [DRAFT, phase 1]',
+    );
     expect(await run(['experiments', 'start', 'home-affinity', '--actor', 'po-anna'])).toContain('home-affinity is RUNNING');
     const list = await run(['experiments', 'list']);
     expect(list).toMatch(/home-affinity\s+RUNNING\s+home\s+control\*=0.5 affinity=0.5/);

@@ -7,7 +7,8 @@ import { createTestGateway, type TestGateway } from '../support/test-gateway.js'
 
 describe('experiment variants on the serving path', () => {
   let t: TestGateway;
-  const SLATE = 'query($u: ID!) { recommendations(userId: $u, surface: "shop", limit: 3) { impressionId strategy modelVersion propensity experiment { key variant } items { item { id } } } }';
+  const SLATE =
+    'query($u: ID!) { recommendations(userId: $u, surface: "shop", limit: 3) { impressionId strategy modelVersion propensity experiment { key variant } items { item { id } } } }';
 
   const train = async (params: Record<string, unknown>) => {
     const queued = await t.gql('mutation($p: JSON) { trainStrategy(name: "category-affinity", force: true, params: $p) { id } }', { p: params });
@@ -25,7 +26,9 @@ describe('experiment variants on the serving path', () => {
     t = await createTestGateway('sqlite', { RECGATE_EXPERIMENTS_REFRESH_SECONDS: '0' });
     const items = Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, title: `Item ${i}`, categories: [i < 6 ? 'A' : 'B'] }));
     await t.gql('mutation($items: [ItemInput!]!) { upsertItems(items: $items) { id } }', { items });
-    const inputs = items.flatMap((item, i) => [0, 1, 2].map((k) => ({ userId: `seed-${k}`, itemId: item.id, type: 'CLICK', idempotencyKey: `seed-${i}-${k}` })));
+    const inputs = items.flatMap((item, i) =>
+      [0, 1, 2].map((k) => ({ userId: `seed-${k}`, itemId: item.id, type: 'CLICK', idempotencyKey: `seed-${i}-${k}` })),
+    );
     inputs.push({ userId: 'u-pinned', itemId: 'i0', type: 'CLICK', idempotencyKey: 'pinned-history' });
     await t.gql('mutation($inputs: [FeedbackInput!]!) { recordFeedbackBatch(inputs: $inputs) { id } }', { inputs }, t.clientKey);
   });

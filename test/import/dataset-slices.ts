@@ -28,9 +28,7 @@ export interface MovieTweetingsSlice {
 export function movieTweetingsSlice(dir: string, n: number, extraRatings: readonly string[] = []): MovieTweetingsSlice {
   const ratings = lines(readFileSync(path.join(MOVIETWEETINGS_DIR, 'ratings.dat'), 'utf8')).slice(0, n);
   const rated = new Set(ratings.map((l) => l.split('::')[1]));
-  const movies = lines(readFileSync(path.join(MOVIETWEETINGS_DIR, 'movies.dat'), 'utf8')).filter((l) =>
-    rated.has(l.split('::')[0]),
-  );
+  const movies = lines(readFileSync(path.join(MOVIETWEETINGS_DIR, 'movies.dat'), 'utf8')).filter((l) => rated.has(l.split('::')[0]));
   writeFileSync(path.join(dir, 'ratings.dat'), [...ratings, ...extraRatings].join('\n') + '\n');
   writeFileSync(path.join(dir, 'movies.dat'), movies.join('\n') + '\n');
   return { ratings, movies };

@@ -12,14 +12,7 @@ import { splitCsvLine } from '../../src/import/csv-line.js';
 import { createIdempotencyKeys } from '../../src/import/idempotency-key.js';
 import { IMPORT_FORMAT_NAMES, loadDataset, MOVIELENS_GENRES, type InteractionRow } from '../../src/import/index.js';
 import { DEFAULT_SIGNAL_POLICY, signalPolicySchema } from '../../src/interactions/index.js';
-import {
-  csvFiles,
-  MOVIELENS_FIXTURE,
-  movieLensCopy,
-  movieTweetingsSlice,
-  onlineRetailSlice,
-  tempDirectory,
-} from './dataset-slices.js';
+import { csvFiles, MOVIELENS_FIXTURE, movieLensCopy, movieTweetingsSlice, onlineRetailSlice, tempDirectory } from './dataset-slices.js';
 
 let temp: ReturnType<typeof tempDirectory>;
 beforeEach(() => {

@@ -13,13 +13,7 @@ import { DEFAULT_SIGNAL_POLICY } from '../../src/interactions/index.js';
 import { readAllInteractions } from '../../src/strategies/in-memory-readers.js';
 import type { InteractionRecord } from '../../src/strategies/contract.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
-import {
-  csvFiles,
-  MOVIELENS_FIXTURE,
-  movieTweetingsSlice,
-  onlineRetailSlice,
-  tempDirectory,
-} from './dataset-slices.js';
+import { csvFiles, MOVIELENS_FIXTURE, movieTweetingsSlice, onlineRetailSlice, tempDirectory } from './dataset-slices.js';
 
 async function counts(db: Database) {
   const p = db.prisma;

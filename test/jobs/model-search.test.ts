@@ -83,7 +83,10 @@ describe.each(TEST_PROVIDERS)('model search in train jobs (%s)', (provider) => {
     const stored = (await deps.store.get(searched.versionId!))!;
     expect(stored.metrics).toMatchObject(withoutTimes(m));
     const params = stored.params as Record<string, number>;
-    const winner = Object.entries(m).find(([k, v]) => /^searchTrial\.\d+\.validationNdcgAt10$/.test(k) && v === m.searchBestValidationNdcgAt10 && m[k.replace('validationNdcgAt10', 'usersShare')] === 1)!;
+    const winner = Object.entries(m).find(
+      ([k, v]) =>
+        /^searchTrial\.\d+\.validationNdcgAt10$/.test(k) && v === m.searchBestValidationNdcgAt10 && m[k.replace('validationNdcgAt10', 'usersShare')] === 1,
+    )!;
     const prefix = winner[0].replace('validationNdcgAt10', '');
     for (const param of ['factors', 'regularization', 'alpha', 'iterations']) expect(params[param]).toBe(m[`${prefix}${param}`]);
     expect(phases.filter((p) => p.startsWith('search: trial')).length).toBe(ONE_BRACKET);
@@ -137,7 +140,9 @@ describe.each(TEST_PROVIDERS)('model search in train jobs (%s)', (provider) => {
   it('refuses to search a strategy without a search space, before doing anything', async () => {
     const phases: string[] = [];
     const before = await deps.store.list({ strategy: 'popularity' });
-    await expect(train({ strategy: 'popularity', force: true, search: { budgetSeconds: 60 } }, undefined, phases)).rejects.toMatchObject({ code: 'RG_ERR_SEARCH_SPACE' });
+    await expect(train({ strategy: 'popularity', force: true, search: { budgetSeconds: 60 } }, undefined, phases)).rejects.toMatchObject({
+      code: 'RG_ERR_SEARCH_SPACE',
+    });
     expect(phases).toEqual([]);
     expect(await deps.store.list({ strategy: 'popularity' })).toHaveLength(before.length);
   });

@@ -39,7 +39,7 @@ describe('when Redis is absent', () => {
       expect(queued.errors![0]!.message).toContain('redis://127.0.0.1:1');
     });
 
-    it('refuses deleteUser while the user\'s adapted state in Redis cannot be deleted, and deletes nothing', async () => {
+    it("refuses deleteUser while the user's adapted state in Redis cannot be deleted, and deletes nothing", async () => {
       const user = (await t.database.db.prisma.user.findFirst({ select: { externalId: true, id: true } }))!;
       const interactions = await t.database.db.prisma.interaction.count({ where: { userId: user.id } });
       const r = await t.gql('mutation($id: ID!) { deleteUser(id: $id) { deleted } }', { id: user.externalId });

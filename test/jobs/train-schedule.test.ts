@@ -49,7 +49,12 @@ describe('train schedules without Redis', () => {
     const warnings: string[] = [];
     const log = { info() {}, error() {}, warn: (message: string) => void warnings.push(message) };
     try {
-      const config = loadConfig({ DATABASE_URL: database.url, RECGATE_TRAIN_ON_START: 'none', RECGATE_META_POLICY: 'off', RECGATE_TRAIN_SCHEDULE: 'popularity=every:1h' });
+      const config = loadConfig({
+        DATABASE_URL: database.url,
+        RECGATE_TRAIN_ON_START: 'none',
+        RECGATE_META_POLICY: 'off',
+        RECGATE_TRAIN_SCHEDULE: 'popularity=every:1h',
+      });
       const gateway = await createGateway(config, { db: database.db, refresh: false, log });
       await gateway.close();
       expect(warnings).toContainEqual(expect.stringContaining('RECGATE_TRAIN_SCHEDULE is ignored without REDIS_URL'));
@@ -101,7 +106,10 @@ describeWithRedis('train schedules on Redis', () => {
     expect(pending.map((j) => j.data.strategy).sort()).toEqual(['category-affinity', 'popularity']);
     expect(pending.find((j) => j.data.strategy === 'popularity')!.data).toEqual({ strategy: 'popularity', force: false, seed: 42 });
 
-    await syncTrainSchedules(queue, schedules.filter((s) => s.strategy === 'popularity'));
+    await syncTrainSchedules(
+      queue,
+      schedules.filter((s) => s.strategy === 'popularity'),
+    );
     expect((await listTrainSchedules(queue)).map((s) => s.strategy)).toEqual(['popularity']);
     expect((await queue.getJobs(['delayed', 'waiting'])).map((j) => j.data.strategy)).toEqual(['popularity']);
   });
@@ -121,7 +129,9 @@ describeWithRedis('train schedules on Redis', () => {
       await t.close();
       await running.close();
     }
-    await expect(startWorkers({ config: loadConfig({ ...env, RECGATE_TRAIN_SCHEDULE: 'no-such=every:1h' }), queues: ['train'], log: silent })).rejects.toMatchObject({
+    await expect(
+      startWorkers({ config: loadConfig({ ...env, RECGATE_TRAIN_SCHEDULE: 'no-such=every:1h' }), queues: ['train'], log: silent }),
+    ).rejects.toMatchObject({
       code: 'RG_ERR_CONFIG',
       message: expect.stringContaining('no-such'),
     });

@@ -56,8 +56,7 @@ describe('embeddingLookup and embeddingBag', () => {
   const weights = randomArray(ids.length * dim, 7);
 
   // A nonlinear scalar of the looked-up rows, so the check covers more than a linear map.
-  const loss = (table: Tensor2D): Tensor =>
-    tf.sum(tf.mul(tf.tanh(embeddingLookup(tf, table, ids)), tf.tensor2d(weights, [ids.length, dim])));
+  const loss = (table: Tensor2D): Tensor => tf.sum(tf.mul(tf.tanh(embeddingLookup(tf, table, ids)), tf.tensor2d(weights, [ids.length, dim])));
 
   /** Bags 0..3 of a 5-row table; bag 1 and the last bag are empty, weights differ within bag 2. */
   const uneven: EmbeddingBags = {
@@ -69,8 +68,10 @@ describe('embeddingLookup and embeddingBag', () => {
   /** Same shape of bags, one weight per bag (the fast path: sum, then scale). */
   const even: EmbeddingBags = { ...uneven, weights: Float32Array.from([0.5, 0.5, 0.2, 0.2, 0.2]) };
   const bagWeights = randomArray(4 * dim, 21);
-  const bagLoss = (bags: EmbeddingBags) => (table: Tensor2D): Tensor =>
-    tf.sum(tf.mul(tf.square(embeddingBag(tf, table, bags)), tf.tensor2d(bagWeights, [4, dim])));
+  const bagLoss =
+    (bags: EmbeddingBags) =>
+    (table: Tensor2D): Tensor =>
+      tf.sum(tf.mul(tf.square(embeddingBag(tf, table, bags)), tf.tensor2d(bagWeights, [4, dim])));
 
   function expectGradientMatches(f: (t: Tensor2D) => Tensor, seed: number): Float32Array {
     const tableValues = randomArray(rows * dim, seed);
@@ -93,9 +94,7 @@ describe('embeddingLookup and embeddingBag', () => {
     const values = rowsOut.dataSync();
     rowsOut.dispose();
     for (let i = 0; i < ids.length; i++) {
-      expect(Array.from(values.subarray(i * dim, (i + 1) * dim))).toEqual(
-        Array.from(tableValues.subarray(ids[i]! * dim, (ids[i]! + 1) * dim)),
-      );
+      expect(Array.from(values.subarray(i * dim, (i + 1) * dim))).toEqual(Array.from(tableValues.subarray(ids[i]! * dim, (ids[i]! + 1) * dim)));
     }
   });
 
@@ -130,10 +129,7 @@ describe('embeddingLookup and embeddingBag', () => {
 
   it('handles a batch of empty bags', () => {
     const none: EmbeddingBags = { bags: 3, ids: new Int32Array(0), bagOf: new Int32Array(0), weights: new Float32Array(0) };
-    const got = expectGradientMatches(
-      (t) => tf.add(tf.sum(embeddingBag(tf, t, none)), tf.sum(tf.square(t))),
-      5,
-    );
+    const got = expectGradientMatches((t) => tf.add(tf.sum(embeddingBag(tf, t, none)), tf.sum(tf.square(t))), 5);
     expect(got.length).toBe(rows * dim);
   });
 
@@ -176,8 +172,7 @@ describe('matMul', () => {
   const k = 3;
   const n = 5;
   const weights = randomArray(m * n, 11);
-  const loss = (a: Tensor2D, b: Tensor2D): Tensor =>
-    tf.sum(tf.mul(tf.sigmoid(matMul(tf, a, b)), tf.tensor2d(weights, [m, n])));
+  const loss = (a: Tensor2D, b: Tensor2D): Tensor => tf.sum(tf.mul(tf.sigmoid(matMul(tf, a, b)), tf.tensor2d(weights, [m, n])));
 
   it('equals tf.matMul', () => {
     const a = randomArray(m * k, 4);
@@ -194,9 +189,7 @@ describe('matMul', () => {
   it('has the gradients of finite differences in both arguments', () => {
     const a = randomArray(m * k, 8);
     const b = randomArray(k * n, 9);
-    const [ga, gb] = tf.tidy(() =>
-      tf.grads((x: Tensor, y: Tensor) => loss(x as Tensor2D, y as Tensor2D))([tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]),
-    );
+    const [ga, gb] = tf.tidy(() => tf.grads((x: Tensor, y: Tensor) => loss(x as Tensor2D, y as Tensor2D))([tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]));
     const gotA = ga!.dataSync();
     const gotB = gb!.dataSync();
     tf.dispose([ga!, gb!]);
@@ -206,8 +199,16 @@ describe('matMul', () => {
       t.dispose();
       return v;
     };
-    expectClose(gotA, numericGradient((x) => value(x, b), a), 2e-3);
-    expectClose(gotB, numericGradient((y) => value(a, y), b), 2e-3);
+    expectClose(
+      gotA,
+      numericGradient((x) => value(x, b), a),
+      2e-3,
+    );
+    expectClose(
+      gotB,
+      numericGradient((y) => value(a, y), b),
+      2e-3,
+    );
   });
 
   it('differentiates through intermediate inputs (saved, not captured)', () => {
@@ -225,8 +226,16 @@ describe('matMul', () => {
       t.dispose();
       return v;
     };
-    expectClose(gotA, numericGradient((x) => value(x, b), a), 2e-3);
-    expectClose(gotB, numericGradient((y) => value(a, y), b), 2e-3);
+    expectClose(
+      gotA,
+      numericGradient((x) => value(x, b), a),
+      2e-3,
+    );
+    expectClose(
+      gotB,
+      numericGradient((y) => value(a, y), b),
+      2e-3,
+    );
   });
 
   it('leaves no tensors behind after a gradient', () => {
@@ -263,12 +272,16 @@ describe('l2Normalize', () => {
     const grad = tf.tidy(() => tf.grad((x: Tensor) => loss(x as Tensor2D))(tf.tensor2d(values, [rows, cols])));
     const got = grad.dataSync();
     grad.dispose();
-    const numeric = numericGradient((x) => {
-      const t = tf.tidy(() => loss(tf.tensor2d(x, [rows, cols])));
-      const v = t.dataSync()[0]!;
-      t.dispose();
-      return v;
-    }, values, 1e-3);
+    const numeric = numericGradient(
+      (x) => {
+        const t = tf.tidy(() => loss(tf.tensor2d(x, [rows, cols])));
+        const v = t.dataSync()[0]!;
+        t.dispose();
+        return v;
+      },
+      values,
+      1e-3,
+    );
     expectClose(got, numeric, 2e-3);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -279,8 +292,7 @@ describe('diagonalSoftmaxCrossEntropy', () => {
   const columnBias = randomArray(n, 31);
   // Masked entries, as for duplicate items in a batch: (1, 2), (2, 1) and (3, 0).
   const offsets: LogitOffsets = { columnBias, masked: Int32Array.from([1, 2, 2, 1, 3, 0]) };
-  const isMasked = (i: number, j: number): boolean =>
-    [0, 2, 4].some((k) => offsets.masked[k] === i && offsets.masked[k + 1] === j);
+  const isMasked = (i: number, j: number): boolean => [0, 2, 4].some((k) => offsets.masked[k] === i && offsets.masked[k + 1] === j);
   const sampleWeights = Float32Array.from([1, 3, 0.5, 2]);
 
   /** Reference: weighted mean of -log softmax(logits + offsets)_ii over unmasked entries, in float64. */
@@ -306,12 +318,14 @@ describe('diagonalSoftmaxCrossEntropy', () => {
 
   it('has the gradient of finite differences (zero at masked entries)', () => {
     const logits = randomArray(n * n, 33);
-    const grad = tf.tidy(() =>
-      tf.grad((x: Tensor) => diagonalSoftmaxCrossEntropy(tf, x as Tensor2D, offsets, sampleWeights))(tf.tensor2d(logits, [n, n])),
-    );
+    const grad = tf.tidy(() => tf.grad((x: Tensor) => diagonalSoftmaxCrossEntropy(tf, x as Tensor2D, offsets, sampleWeights))(tf.tensor2d(logits, [n, n])));
     const got = grad.dataSync();
     grad.dispose();
-    expectClose(got, numericGradient((x) => reference(x), logits, 1e-3), 2e-3);
+    expectClose(
+      got,
+      numericGradient((x) => reference(x), logits, 1e-3),
+      2e-3,
+    );
     expect(got[1 * n + 2]).toBe(0);
   });
 
@@ -320,10 +334,7 @@ describe('diagonalSoftmaxCrossEntropy', () => {
     const initial = tf.tensor2d(randomArray(n * n, 34), [n, n]);
     const logits = tf.variable(initial);
     initial.dispose();
-    const { value, grads } = tf.variableGrads(
-      () => diagonalSoftmaxCrossEntropy(tf, tf.mul(logits, 2) as Tensor2D, offsets, sampleWeights),
-      [logits],
-    );
+    const { value, grads } = tf.variableGrads(() => diagonalSoftmaxCrossEntropy(tf, tf.mul(logits, 2) as Tensor2D, offsets, sampleWeights), [logits]);
     tf.dispose([value, ...Object.values(grads), logits]);
     // Without a gradient tape (inference), nothing is saved either.
     tf.tidy(() => {

@@ -71,7 +71,9 @@ describe('LazyAdamTable', () => {
     const target = tf.tensor2d(randomArray(2 * dim, 5), [2, dim]);
     const losses: number[] = [];
     for (let step = 0; step < 20; step++) {
-      const { rows: used, values } = table.compact([{ bags: 2, ids: Int32Array.from([3, 1]), bagOf: Int32Array.from([0, 1]), weights: Float32Array.from([1, 1]) }]);
+      const { rows: used, values } = table.compact([
+        { bags: 2, ids: Int32Array.from([3, 1]), bagOf: Int32Array.from([0, 1]), weights: Float32Array.from([1, 1]) },
+      ]);
       const initial = tf.tensor2d(values, [used.length, dim]);
       const compact = tf.variable(initial);
       initial.dispose();

@@ -94,8 +94,6 @@ describe('the example plugin, served by the gateway', () => {
 
   it('lists the plugin as serving, with its model version', async () => {
     const r = await t.gql('{ strategies { name source status modelVersion } }');
-    expect(r.data!.strategies).toContainEqual(
-      expect.objectContaining({ name: 'category-affinity', source: 'plugin:category-affinity', status: 'SERVING' }),
-    );
+    expect(r.data!.strategies).toContainEqual(expect.objectContaining({ name: 'category-affinity', source: 'plugin:category-affinity', status: 'SERVING' }));
   });
 });

@@ -23,7 +23,14 @@ describe('context features', () => {
       'context.device': 'ios',
       'context.missing': '',
     });
-    const fresh = computeContextFeatures(['interactions', 'recency', 'new-user'], { interactionCount: 0, lastInteractionAt: null, known: false, surface: 'x', context: {}, now });
+    const fresh = computeContextFeatures(['interactions', 'recency', 'new-user'], {
+      interactionCount: 0,
+      lastInteractionAt: null,
+      known: false,
+      surface: 'x',
+      context: {},
+      now,
+    });
     expect(fresh).toEqual({ interactions: '0', recency: 'never', 'new-user': 'true' });
   });
 

@@ -19,8 +19,7 @@ const at = (interactions: string, newUser: boolean, surface = 'home'): ContextFe
 const CONTEXTS = [at('0', true), at('1-4', false), at('5-19', false), at('20-99', false), at('100+', false), at('20-99', false, 'search')];
 const DEMO_CLICK = at('0', true);
 
-const policyWith = (priorPulls?: number) =>
-  new MetaPolicy(defaultMetaPolicyConfig(priorPulls === undefined ? {} : { priorPulls }), new InProcessStatistics());
+const policyWith = (priorPulls?: number) => new MetaPolicy(defaultMetaPolicyConfig(priorPulls === undefined ? {} : { priorPulls }), new InProcessStatistics());
 
 /**
  * The most one reward r in [0, 1] can do once every arm has evidence: it moves the arm's

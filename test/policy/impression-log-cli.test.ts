@@ -61,7 +61,14 @@ describe('the impression log outside the gateway', () => {
     const lines = (await run(registerExportCommand, ['export', 'impressions', '--format', 'jsonl'])).trim().split('\n');
     expect(lines).toHaveLength(LOG.length);
     const first = JSON.parse(lines[0]!);
-    expect(first).toMatchObject({ id: 'imp-0', strategy: 'popularity', propensity: 0.5, reward: 1, variant: 'meta-policy', features: { interactions: '0', surface: 'home' } });
+    expect(first).toMatchObject({
+      id: 'imp-0',
+      strategy: 'popularity',
+      propensity: 0.5,
+      reward: 1,
+      variant: 'meta-policy',
+      features: { interactions: '0', surface: 'home' },
+    });
     expect(first.items).toEqual([{ itemId: 'm1', score: 1, position: 1 }]);
     expect(JSON.parse(lines[6]!).reward).toBeNull();
 
@@ -150,7 +157,19 @@ describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not b
   it('estimates on closed slates only (unswept ones at the default reward) and says what it left out', async () => {
     const json = path.join(folder, 'ope.json');
     const printed = await run(registerOpeCommand, [
-      'ope', '--target', 'strategy:popularity', '--log', 'impressions', '--reward-model', 'empirical', '--bootstrap', '20', '--folds', '1', '--json', json,
+      'ope',
+      '--target',
+      'strategy:popularity',
+      '--log',
+      'impressions',
+      '--reward-model',
+      'empirical',
+      '--bootstrap',
+      '20',
+      '--folds',
+      '1',
+      '--json',
+      json,
     ]);
     const report = JSON.parse(await readFile(json, 'utf8')) as {
       logSize: number;
@@ -163,7 +182,12 @@ describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not b
     expect(report.log.observed.value).toBeCloseTo(1 / 3, 12);
     // Taking "reward set" instead would have been 3 rounds with IPS (2 + 0 + 12) / 3 = 4.67.
     expect(report.log.leftOut).toEqual([
-      { count: 2, reason: expect.stringMatching(/^inside their reward window \(created in the last 1800 s, RECGATE_REWARD_WINDOW_SECONDS; 1 of them already have feedback\)/) },
+      {
+        count: 2,
+        reason: expect.stringMatching(
+          /^inside their reward window \(created in the last 1800 s, RECGATE_REWARD_WINDOW_SECONDS; 1 of them already have feedback\)/,
+        ),
+      },
       { count: 1, reason: expect.stringContaining('served outside the meta-policy') },
     ]);
     expect(report.log.notes).toEqual([expect.stringContaining('1 slate(s) whose window closed without feedback enter with the default reward 0')]);
@@ -175,7 +199,8 @@ describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not b
     process.env.RECGATE_REWARD_WINDOW_SECONDS = String(3 * 3600);
     try {
       await expect(run(registerOpeCommand, ['ope', '--target', 'uniform', '--log', 'impressions'])).rejects.toSatisfy(
-        (e: unknown) => isRecgateError(e) && e.code === 'RG_ERR_OPE_LOG' && /no finalised meta-policy impressions.*left out: 5 inside their reward window/.test(e.message),
+        (e: unknown) =>
+          isRecgateError(e) && e.code === 'RG_ERR_OPE_LOG' && /no finalised meta-policy impressions.*left out: 5 inside their reward window/.test(e.message),
       );
     } finally {
       delete process.env.RECGATE_REWARD_WINDOW_SECONDS;

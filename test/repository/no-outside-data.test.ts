@@ -74,9 +74,7 @@ describe('tests and sources own their data', () => {
     expect(found('test/strategies/a.test.ts', `const D = path.resolve(here, '${UP}/${UP}', '${UP}/${DATASETS_FOLDER}');`)).toEqual([
       `2: names ${DATASETS_FOLDER}`,
     ]);
-    expect(found('test/strategies/a.test.ts', `const D = path.resolve(here, '${UP}/${UP}', '${UP}/elsewhere');`)).toEqual([
-      '2: climbs 3 folders from depth 2',
-    ]);
+    expect(found('test/strategies/a.test.ts', `const D = path.resolve(here, '${UP}/${UP}', '${UP}/elsewhere');`)).toEqual(['2: climbs 3 folders from depth 2']);
     expect(found('test/a.test.ts', `const D = resolve(import.meta.dirname, \`${UP}/${UP}/x\`);`)).toEqual(['2: climbs 2 folders from depth 1']);
     const machineFolder = ['', 'work', 'data'].join('/');
     expect(found('src/testing/fixture.ts', `const D = '${machineFolder}/ratings.dat';`)).toEqual(['2: an absolute path of this machine']);

@@ -104,8 +104,15 @@ describe('fixed chain for similarItems', () => {
   };
 
   it('asks the chain first, then the other strategies that define similar, by name; recommendations keep the chain alone', () => {
-    expect(arms(new FixedChainPolicy(servingChain(null)), request('similarItems', ['two-tower', 'als', 'item-item']))).toEqual(['als', 'item-item', 'two-tower']);
+    expect(arms(new FixedChainPolicy(servingChain(null)), request('similarItems', ['two-tower', 'als', 'item-item']))).toEqual([
+      'als',
+      'item-item',
+      'two-tower',
+    ]);
     expect(arms(new FixedChainPolicy(servingChain('item-item')), request('similarItems', ['als', 'item-item']))).toEqual(['item-item', 'als']);
-    expect(arms(new FixedChainPolicy(servingChain('item-item')), request('recommendations', [FALLBACK_STRATEGY, 'als', 'item-item']))).toEqual(['item-item', FALLBACK_STRATEGY]);
+    expect(arms(new FixedChainPolicy(servingChain('item-item')), request('recommendations', [FALLBACK_STRATEGY, 'als', 'item-item']))).toEqual([
+      'item-item',
+      FALLBACK_STRATEGY,
+    ]);
   });
 });

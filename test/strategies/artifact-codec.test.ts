@@ -35,7 +35,10 @@ describe('artifact codec', () => {
   });
 
   it('gives the same bytes whatever order the arrays were added in', () => {
-    const reordered: Artifact = { json: artifact.json, arrays: { empty: artifact.arrays.empty!, offsets: artifact.arrays.offsets!, weights: artifact.arrays.weights! } };
+    const reordered: Artifact = {
+      json: artifact.json,
+      arrays: { empty: artifact.arrays.empty!, offsets: artifact.arrays.offsets!, weights: artifact.arrays.weights! },
+    };
     expect(Buffer.from(encodeArtifact(reordered)).equals(Buffer.from(encodeArtifact(artifact)))).toBe(true);
   });
 

@@ -22,7 +22,16 @@ const record = (userId: string, itemId: string, weight: number, occurredAt = 1):
 describe('interaction matrix', () => {
   it('sums duplicates, drops neutral and cancelled pairs, and indexes ids in sorted order', () => {
     const builder = new InteractionMatrixBuilder();
-    for (const r of [record('u2', 'b', 3, 5), record('u1', 'c', 1), record('u2', 'b', 3, 9), record('u1', 'a', 0), record('u2', 'a', 1), record('u2', 'a', -1), record('u1', 'b', -1)]) builder.add(r);
+    for (const r of [
+      record('u2', 'b', 3, 5),
+      record('u1', 'c', 1),
+      record('u2', 'b', 3, 9),
+      record('u1', 'a', 0),
+      record('u2', 'a', 1),
+      record('u2', 'a', -1),
+      record('u1', 'b', -1),
+    ])
+      builder.add(r);
     const m = builder.build();
     expect(m.userIds).toEqual(['u1', 'u2']);
     expect(m.itemIds).toEqual(['a', 'b', 'c']); // "a" stays known though its weights cancel out
@@ -61,16 +70,37 @@ describe('ALS solvers', () => {
     const itemIds = Array.from({ length: 40 }, (_, i) => `i${String(i).padStart(2, '0')}`);
     const itemFactors = Float32Array.from({ length: itemIds.length * f }, () => random.normal() * 0.3);
     const builder = new InteractionMatrixBuilder();
-    for (let u = 0; u < 5; u++) for (let n = 0; n < 7; n++) builder.add(record(`u${u}`, itemIds[random.int(itemIds.length)]!, n === 0 ? -1 : 1 + random.int(3)));
+    for (let u = 0; u < 5; u++)
+      for (let n = 0; n < 7; n++) builder.add(record(`u${u}`, itemIds[random.int(itemIds.length)]!, n === 0 ? -1 : 1 + random.int(3)));
     const matrix = builder.build();
     const modelItems = matrix.itemIds;
     const factorsOf = Float32Array.from(modelItems.flatMap((id) => [...itemFactors.subarray(itemIds.indexOf(id) * f, itemIds.indexOf(id) * f + f)]));
     const model = alsModelFromArtifact(
-      alsArtifact({ factors: f, alpha: 4, confidence: 'log', regularization: 0.2, itemIds: modelItems, userIds: matrix.userIds, trainedUntil: 1, itemFactors: factorsOf, meanUserFactor: new Float32Array(f), userRows: matrix.byUser }),
+      alsArtifact({
+        factors: f,
+        alpha: 4,
+        confidence: 'log',
+        regularization: 0.2,
+        itemIds: modelItems,
+        userIds: matrix.userIds,
+        trainedUntil: 1,
+        itemFactors: factorsOf,
+        meanUserFactor: new Float32Array(f),
+        userRows: matrix.byUser,
+      }),
     );
     const users = new Float64Array(matrix.userIds.length * f);
     const extra = extraConfidence(matrix.byUser.weights, 4, 'log');
-    const done = conjugateGradientSweep({ rows: matrix.byUser, extra, target: users, fixed: Float64Array.from(factorsOf), gram: gramMatrix(factorsOf, modelItems.length, f, 0.2), factors: f, steps: 3 * f, signal: new AbortController().signal });
+    const done = conjugateGradientSweep({
+      rows: matrix.byUser,
+      extra,
+      target: users,
+      fixed: Float64Array.from(factorsOf),
+      gram: gramMatrix(factorsOf, modelItems.length, f, 0.2),
+      factors: f,
+      steps: 3 * f,
+      signal: new AbortController().signal,
+    });
     expect(done).toBe(true);
     matrix.userIds.forEach((id, u) => {
       const exact = foldInUser(model, collectUserSignal(model, { id, known: true, attributes: {}, history: [] })).factor;

@@ -104,7 +104,7 @@ describe('als strategy', () => {
     newcomer.forEach((s, i) => expect(s.score).toBeCloseTo(known[i]!.score, 6));
   });
 
-  it('uses a trained user\'s row when the request carries no history, and new feedback on top of it', async () => {
+  it("uses a trained user's row when the request carries no history, and new feedback on top of it", async () => {
     const [userId] = [...heldOut.keys()];
     const history = historyOf(userId!);
     const exclude = new Set(history.map((r) => r.itemId));
@@ -122,8 +122,19 @@ describe('als strategy', () => {
     const history = historyOf(userId!);
     const before = await alsStrategy.recommend(model, request({ id: 'newcomer', known: false, attributes: {}, history }));
     const target = before[0]!;
-    const dismissal: InteractionRecord = { ...history[0]!, userId: 'newcomer', itemId: target.itemId, type: 'dismiss', value: null, weight: -1, occurredAt: fixture.now };
-    const after = await alsStrategy.recommend(model, request({ id: 'newcomer', known: false, attributes: {}, history: [...history, dismissal] }, { exclude: new Set(history.map((r) => r.itemId)), k: 200 }));
+    const dismissal: InteractionRecord = {
+      ...history[0]!,
+      userId: 'newcomer',
+      itemId: target.itemId,
+      type: 'dismiss',
+      value: null,
+      weight: -1,
+      occurredAt: fixture.now,
+    };
+    const after = await alsStrategy.recommend(
+      model,
+      request({ id: 'newcomer', known: false, attributes: {}, history: [...history, dismissal] }, { exclude: new Set(history.map((r) => r.itemId)), k: 200 }),
+    );
     const afterScore = after.find((s) => s.itemId === target.itemId)?.score ?? -Infinity;
     expect(afterScore).toBeLessThan(target.score);
   });

@@ -7,8 +7,24 @@ import { parseStrategyParams } from '../../src/strategies/params.js';
 import { createInMemoryTrainContext } from '../../src/testing/index.js';
 
 const NOW = Date.UTC(2026, 0, 1);
-const item = (id: string, title = id): CatalogItem => ({ id, title, description: '', categories: [], attributes: {}, embedding: null, active: true, createdAt: 0 });
-const liked = (userId: string, itemId: string, weight = 1): InteractionRecord => ({ userId, itemId, type: 'purchase', value: null, weight, occurredAt: NOW - 1000 });
+const item = (id: string, title = id): CatalogItem => ({
+  id,
+  title,
+  description: '',
+  categories: [],
+  attributes: {},
+  embedding: null,
+  active: true,
+  createdAt: 0,
+});
+const liked = (userId: string, itemId: string, weight = 1): InteractionRecord => ({
+  userId,
+  itemId,
+  type: 'purchase',
+  value: null,
+  weight,
+  occurredAt: NOW - 1000,
+});
 
 async function train(records: InteractionRecord[], items: CatalogItem[], raw: Partial<ItemItemParams> = {}) {
   const params = parseStrategyParams(itemItemStrategy, raw);
@@ -64,7 +80,11 @@ describe('item-item strategy', () => {
 
   it.each(['ease', 'knn'] as const)('%s recommends the items that go with the history and names the liked item', async (method) => {
     const { artifact } = await train(records, catalogue, { method });
-    const model = await itemItemStrategy.load(artifact, { params: parseStrategyParams(itemItemStrategy, { method }), catalog: createCatalogView(catalogue), log: { info() {}, warn() {} } });
+    const model = await itemItemStrategy.load(artifact, {
+      params: parseStrategyParams(itemItemStrategy, { method }),
+      catalog: createCatalogView(catalogue),
+      log: { info() {}, warn() {} },
+    });
     const request: RecommendRequest = {
       user: { id: 'visitor', known: false, attributes: {}, history: [liked('visitor', 'mug')] },
       k: 1,

@@ -5,12 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/ml/random.js';
 import { gruBackward, gruForward, zeroGruGradients, type GruWeights } from '../../src/strategies/builtin/meta-rl/gru.js';
-import {
-  cappedImportanceRatio,
-  correctionWeight,
-  discountedReturns,
-  topKMultiplier,
-} from '../../src/strategies/builtin/meta-rl/off-policy-correction.js';
+import { cappedImportanceRatio, correctionWeight, discountedReturns, topKMultiplier } from '../../src/strategies/builtin/meta-rl/off-policy-correction.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState } from '../../src/strategies/builtin/meta-rl/sampled-softmax.js';
 
 const random = createRandom(3);

@@ -21,7 +21,14 @@ export function catalogItem(id: string, n: number): CatalogItem {
   return { id, title: `Item ${n}`, description: '', categories: [], attributes: {}, embedding: null, active: true, createdAt: START };
 }
 
-export function clusterPopulation(options: { clusters: number; itemsPerCluster: number; users: number; heldOut: number; perUser: number; seed: number }): Population {
+export function clusterPopulation(options: {
+  clusters: number;
+  itemsPerCluster: number;
+  users: number;
+  heldOut: number;
+  perUser: number;
+  seed: number;
+}): Population {
   const random = createRandom(options.seed);
   const clusterItems: string[][] = [];
   const items: CatalogItem[] = [];
@@ -52,7 +59,10 @@ export function impressionLog(population: Population, shownIgnored: readonly str
   for (const r of population.train) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
   for (const [userId, records] of byUser) {
     records.forEach((r, t) => {
-      const items = [...shownIgnored.map((itemId, position) => ({ itemId, position, reward: 0 })), { itemId: r.itemId, position: shownIgnored.length, reward: 1 }];
+      const items = [
+        ...shownIgnored.map((itemId, position) => ({ itemId, position, reward: 0 })),
+        { itemId: r.itemId, position: shownIgnored.length, reward: 1 },
+      ];
       log.push({ id: `${userId}-${t}`, userId, shownAt: r.occurredAt - 1000, strategy: 'popularity', surface: 'home', items, propensity: 1 });
     });
   }

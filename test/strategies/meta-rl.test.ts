@@ -14,7 +14,11 @@ import { clusterPopulation, HOUR, impressionLog, START, type Population } from '
 const silent = { info() {}, warn() {} };
 const SMALL = { dim: 8, towerEpochs: 1, towerHiddenUnits: 16, textHashBuckets: 512, stateUnits: 8, negatives: 32, batchSize: 16 };
 
-async function trainAndLoad(population: Population, raw: Record<string, unknown>, impressions: ImpressionRecord[] = []): Promise<{ model: MetaRlModel; catalog: CatalogView; params: ReturnType<typeof parseStrategyParams> }> {
+async function trainAndLoad(
+  population: Population,
+  raw: Record<string, unknown>,
+  impressions: ImpressionRecord[] = [],
+): Promise<{ model: MetaRlModel; catalog: CatalogView; params: ReturnType<typeof parseStrategyParams> }> {
   const params = parseStrategyParams(metaRlStrategy, { ...SMALL, ...raw });
   const ctx = createInMemoryTrainContext({ params, interactions: population.train, items: population.items, now: START + 2000 * HOUR, seed: 11 });
   const { artifact } = await metaRlStrategy.train({ ...ctx, impressions: arrayImpressionReader(impressions) });
@@ -131,7 +135,11 @@ describe('meta-rl', () => {
   it('does not adapt when adaptSteps is 0, and serving then ignores stored state, with the same artifact', async () => {
     const on = await trainAndLoad(population, { epochs: 1 });
     try {
-      const off = await metaRlStrategy.load(await trainedArtifactOf(population), { params: parseStrategyParams(metaRlStrategy, { ...SMALL, epochs: 1, adaptSteps: 0 }), catalog: on.catalog, log: silent });
+      const off = await metaRlStrategy.load(await trainedArtifactOf(population), {
+        params: parseStrategyParams(metaRlStrategy, { ...SMALL, epochs: 1, adaptSteps: 0 }),
+        catalog: on.catalog,
+        log: silent,
+      });
       expect(metaRlStrategy.adapts(parseStrategyParams(metaRlStrategy, { adaptSteps: 0 }))).toBe(false);
       expect(metaRlStrategy.adapts(parseStrategyParams(metaRlStrategy, {}))).toBe(true);
       const history = population.heldOut[1]!.interactions.slice(0, 3);

@@ -8,11 +8,23 @@ import { StrategyRegistry } from '../../src/strategies/registry.js';
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 const item = (id: string, categories: string[], active = true): CatalogItem => ({
-  id, title: id.toUpperCase(), description: '', categories, attributes: {}, embedding: null, active, createdAt: T0,
+  id,
+  title: id.toUpperCase(),
+  description: '',
+  categories,
+  attributes: {},
+  embedding: null,
+  active,
+  createdAt: T0,
 });
 const catalog = [item('a', ['Drama']), item('b', ['Comedy']), item('c', ['Drama', 'Comedy']), item('d', ['Drama'], false)];
 const at = (userId: string, itemId: string, hoursAfterT0: number, weight = 1): InteractionRecord => ({
-  userId, itemId, type: 'click', value: null, weight, occurredAt: T0 + hoursAfterT0 * H,
+  userId,
+  itemId,
+  type: 'click',
+  value: null,
+  weight,
+  occurredAt: T0 + hoursAfterT0 * H,
 });
 
 async function trained(records: InteractionRecord[], halfLifeHours = 10) {
@@ -24,7 +36,14 @@ async function trained(records: InteractionRecord[], halfLifeHours = 10) {
   const ask = (over: Partial<RecommendRequest> = {}): readonly ScoredItem[] =>
     popularityStrategy.recommend(model, {
       user: { id: 'u', known: false, attributes: {}, history: [] },
-      k: 10, exclude: new Set(), filter: {}, context: {}, surface: 'home', catalog: view, now: T0 + 100 * H, ...over,
+      k: 10,
+      exclude: new Set(),
+      filter: {},
+      context: {},
+      surface: 'home',
+      catalog: view,
+      now: T0 + 100 * H,
+      ...over,
     }) as readonly ScoredItem[];
   return { model, ask, result };
 }

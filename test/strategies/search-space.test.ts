@@ -15,7 +15,9 @@ const withSpace = (searchSpace: unknown) =>
   defineStrategy({
     name: 'searchable',
     version: '1.0.0',
-    params: z.object({ rate: z.number().positive().max(1).default(0.1), size: z.number().int().min(1).default(8), mode: z.enum(['a', 'b']).default('a') }).strict(),
+    params: z
+      .object({ rate: z.number().positive().max(1).default(0.1), size: z.number().int().min(1).default(8), mode: z.enum(['a', 'b']).default('a') })
+      .strict(),
     train: async () => ({ artifact: { json: null, arrays: {} }, metrics: {} }),
     load: () => null,
     recommend: () => [],
@@ -24,7 +26,12 @@ const withSpace = (searchSpace: unknown) =>
 
 describe('search spaces', () => {
   it('declares valid spaces for als and two-tower; popularity has none', () => {
-    expect(alsStrategy.searchSpace).toMatchObject({ factors: { kind: 'int' }, regularization: { kind: 'float' }, alpha: { kind: 'float' }, iterations: { kind: 'int' } });
+    expect(alsStrategy.searchSpace).toMatchObject({
+      factors: { kind: 'int' },
+      regularization: { kind: 'float' },
+      alpha: { kind: 'float' },
+      iterations: { kind: 'int' },
+    });
     expect(Object.keys(twoTowerStrategy.searchSpace ?? {})).toEqual(['learningRate', 'epochs', 'temperature', 'dim', 'idDropout']);
     expect(popularityStrategy.searchSpace).toBeUndefined();
     for (const s of [alsStrategy, twoTowerStrategy, popularityStrategy]) expect(() => validateSearchSpace(s)).not.toThrow();
@@ -32,7 +39,11 @@ describe('search spaces', () => {
 
   it('accepts a well-formed plugin space at registration', () => {
     const registry = new StrategyRegistry();
-    const ok = withSpace({ rate: { kind: 'float', min: 0.01, max: 1, log: true }, size: { kind: 'int', min: 1, max: 64 }, mode: { kind: 'choice', values: ['a', 'b'] } });
+    const ok = withSpace({
+      rate: { kind: 'float', min: 0.01, max: 1, log: true },
+      size: { kind: 'int', min: 1, max: 64 },
+      mode: { kind: 'choice', values: ['a', 'b'] },
+    });
     expect(registry.register(ok).definition.searchSpace).toBeDefined();
   });
 

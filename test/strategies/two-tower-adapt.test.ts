@@ -56,7 +56,9 @@ beforeAll(async () => {
   fixture = loadMovieTweetingsFixture({ directory: MOVIETWEETINGS_DIR, ratings: 2000 });
   catalog = createCatalogView(fixture.items);
   const params = parseStrategyParams(twoTowerStrategy, RAW_PARAMS);
-  trained = await twoTowerStrategy.train(createInMemoryTrainContext({ params, interactions: fixture.interactions, items: fixture.items, now: fixture.now, seed: 1, log: quiet }));
+  trained = await twoTowerStrategy.train(
+    createInMemoryTrainContext({ params, interactions: fixture.interactions, items: fixture.items, now: fixture.now, seed: 1, log: quiet }),
+  );
   model = await load(ADAPTING);
   users = fixture.userIds
     .map((id) => userOf(fixture.interactions.filter((r) => r.userId === id)))
@@ -177,8 +179,24 @@ describe('two-tower adapt', () => {
   it('returns null when the user has no positive item the model knows', () => {
     const probe = users[0]!;
     expect(adapt(model, userOf([], 'newcomer'))).toBeNull();
-    expect(adapt(model, userOf(probe.history.map((r) => ({ ...r, weight: -1 })), 'dismisser'))).toBeNull();
-    expect(adapt(model, userOf(probe.history.map((r) => ({ ...r, itemId: `unknown-${r.itemId}` })), 'stranger'))).toBeNull();
+    expect(
+      adapt(
+        model,
+        userOf(
+          probe.history.map((r) => ({ ...r, weight: -1 })),
+          'dismisser',
+        ),
+      ),
+    ).toBeNull();
+    expect(
+      adapt(
+        model,
+        userOf(
+          probe.history.map((r) => ({ ...r, itemId: `unknown-${r.itemId}` })),
+          'stranger',
+        ),
+      ),
+    ).toBeNull();
   });
 
   it('does not change the model’s weights or item matrix, and leaks no tensors', () => {

@@ -44,7 +44,11 @@ describe('two-tower towers', () => {
     const userInput = userTowerInput(3, 10, (u, add) => {
       for (const row of histories[u]!) add(row, 1 + row, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
     });
-    const out = tf.tidy(() => [...bothTowers(tf, weights, userInput, itemInput, shapes), userTower(tf, weights, userInput), itemTower(tf, weights, itemInput, shapes)]);
+    const out = tf.tidy(() => [
+      ...bothTowers(tf, weights, userInput, itemInput, shapes),
+      userTower(tf, weights, userInput),
+      itemTower(tf, weights, itemInput, shapes),
+    ]);
     const [jointUsers, jointItems, users, itemsOut] = out.map((t) => Array.from(t.dataSync()));
     jointUsers!.forEach((v, i) => expect(v).toBeCloseTo(users![i]!, 6));
     jointItems!.forEach((v, i) => expect(v).toBeCloseTo(itemsOut![i]!, 6));
@@ -55,7 +59,8 @@ describe('two-tower towers', () => {
     // The serving user tower (plain JS) is the same function as the tfjs one.
     for (const u of [0, 2]) {
       const one = userTowerInput(1, 10, (_, add) => {
-        for (const row of histories[u]!) add(row, 1 + row, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
+        for (const row of histories[u]!)
+          add(row, 1 + row, row, features.tokenIds, features.tokenStart[row]!, features.wordEnd[row]!, features.wordWeight[row]!);
       });
       const js = userVector(values, shapes, one);
       js.forEach((v, d) => expect(v).toBeCloseTo(users![u * 8 + d]!, 5));

@@ -72,19 +72,27 @@ describe('two-tower params', () => {
     expect(defaults).toMatchObject({ batchSize: 1024, dim: 64 });
   });
 
-  it.each([{ dim: 0 }, { temperature: 0 }, { learningRate: -1 }, { epochs: 1.5 }, { idDropout: 1 }, { historyLenght: 20 }, { adaptSteps: -1 }, { adaptSteps: 1.5 }, { adaptLearningRate: 0 }, { adaptL2: -1 }])(
-    'rejects %o with RG_ERR_STRATEGY_PARAMS',
-    (raw) => {
-      const error = (() => {
-        try {
-          parseStrategyParams(twoTowerStrategy, raw);
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(isRecgateError(error) && error.code).toBe('RG_ERR_STRATEGY_PARAMS');
-    },
-  );
+  it.each([
+    { dim: 0 },
+    { temperature: 0 },
+    { learningRate: -1 },
+    { epochs: 1.5 },
+    { idDropout: 1 },
+    { historyLenght: 20 },
+    { adaptSteps: -1 },
+    { adaptSteps: 1.5 },
+    { adaptLearningRate: 0 },
+    { adaptL2: -1 },
+  ])('rejects %o with RG_ERR_STRATEGY_PARAMS', (raw) => {
+    const error = (() => {
+      try {
+        parseStrategyParams(twoTowerStrategy, raw);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isRecgateError(error) && error.code).toBe('RG_ERR_STRATEGY_PARAMS');
+  });
 });
 
 describe('two-tower training', () => {

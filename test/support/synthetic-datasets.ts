@@ -135,7 +135,11 @@ export function denseExplicitRatings(options: DenseExplicitOptions = {}): Synthe
   const popularity = Float64Array.from({ length: items }, (_, i) => 1 / (i + 30) ** 0.8);
   const catalog = itemVectors.map((v, i) => {
     const top = [...v.keys()].sort((a, b) => v[b]! - v[a]!).slice(0, 2);
-    return catalogItem(`m${i}`, `movie ${i}`, top.map((f) => GENRES[f % GENRES.length]!));
+    return catalogItem(
+      `m${i}`,
+      `movie ${i}`,
+      top.map((f) => GENRES[f % GENRES.length]!),
+    );
   });
   // Activity per user: heavy-tailed like MovieLens (20 to several hundred ratings).
   const activity = Float64Array.from({ length: users }, () => Math.exp(random.normal()));

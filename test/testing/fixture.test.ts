@@ -4,7 +4,6 @@ import { isRecgateError } from '../../src/errors.js';
 import { loadMovieTweetingsFixture } from '../../src/testing/fixture.js';
 import { MOVIETWEETINGS_DIR as DIRECTORY } from '../support/datasets.js';
 
-
 describe('MovieTweetings fixture', () => {
   it('reads the first N ratings with their movies as the catalogue', () => {
     const fixture = loadMovieTweetingsFixture({ directory: DIRECTORY, ratings: 3000 });

@@ -5,12 +5,26 @@ import { describeArtifactDifference } from '../../src/testing/artifact-differenc
 import { slateViolations } from '../../src/testing/slate-violations.js';
 
 const item = (id: string, categories: string[], active = true): CatalogItem => ({
-  id, title: id, description: '', categories, attributes: {}, embedding: null, active, createdAt: 0,
+  id,
+  title: id,
+  description: '',
+  categories,
+  attributes: {},
+  embedding: null,
+  active,
+  createdAt: 0,
 });
 const catalog = createCatalogView([item('a', ['Drama']), item('b', ['Comedy']), item('c', ['Drama']), item('off', ['Drama'], false)]);
 const request = (over: Partial<RecommendRequest> = {}): RecommendRequest => ({
   user: { id: 'u', known: false, attributes: {}, history: [] },
-  k: 2, exclude: new Set(['c']), filter: { categories: ['Drama'] }, context: {}, surface: 's', catalog, now: 0, ...over,
+  k: 2,
+  exclude: new Set(['c']),
+  filter: { categories: ['Drama'] },
+  context: {},
+  surface: 's',
+  catalog,
+  now: 0,
+  ...over,
 });
 const scored = (itemId: string, score: number, explanation = 'why') => ({ itemId, score, explanation });
 
@@ -45,6 +59,8 @@ describe('describeArtifactDifference', () => {
     expect(describeArtifactDifference(base, { json: base.json, arrays: { x: Int32Array.from([1, 2]) } })).toMatch(/Int32Array/);
     expect(describeArtifactDifference(base, { json: base.json, arrays: { x: Float32Array.from([1]) } })).toMatch(/elements/);
     expect(describeArtifactDifference(base, { json: base.json, arrays: { x: Float32Array.from([1, 2.0000003]) } })).toMatch(/element 1/);
-    expect(describeArtifactDifference({ json: null, arrays: { z: Float32Array.from([0]) } }, { json: null, arrays: { z: Float32Array.from([-0]) } })).toMatch(/element 0/);
+    expect(describeArtifactDifference({ json: null, arrays: { z: Float32Array.from([0]) } }, { json: null, arrays: { z: Float32Array.from([-0]) } })).toMatch(
+      /element 0/,
+    );
   });
 });

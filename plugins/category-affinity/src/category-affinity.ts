@@ -49,7 +49,7 @@ function userAffinity(model: Model, history: readonly InteractionRecord[]): Map<
 export const categoryAffinityStrategy = defineStrategy<Params, Model>({
   name: 'category-affinity',
   version: '1.0.0',
-  description: "Popular items from the categories the user engages with most (content-based).",
+  description: 'Popular items from the categories the user engages with most (content-based).',
   params,
 
   async train(ctx) {
@@ -84,7 +84,9 @@ export const categoryAffinityStrategy = defineStrategy<Params, Model>({
     const byCategory = new Map<string, string[]>();
     (json.ids as string[]).forEach((id, i) => {
       popularity.set(id, popularityArray[i]!);
-      const cats = String((json.categories as string[])[i] ?? '').split('\u001f').filter(Boolean);
+      const cats = String((json.categories as string[])[i] ?? '')
+        .split('\u001f')
+        .filter(Boolean);
       categoriesOf.set(id, cats);
       for (const c of cats) {
         let list = byCategory.get(c);

@@ -16,7 +16,14 @@ const optionsSchema = z.object({
   strategy: z.string().trim().min(1, { error: 'name at least one strategy' }).optional(),
   protocol: z.string(),
   k: wholeNumberOption('--k', z.number().int().min(1).max(1000)),
-  seed: wholeNumberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
+  seed: wholeNumberOption(
+    '--seed',
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+  ),
   minInteractions: wholeNumberOption('--min-interactions', z.number().int().min(1)),
   json: z.string().min(1).optional(),
   support: z
@@ -30,7 +37,17 @@ const optionsSchema = z.object({
 
 /** The strategies `--strategy` names (comma-separated), or every registered one without it. */
 export function strategiesToEvaluate(registry: StrategyRegistry, spec: string | undefined): RegisteredStrategy[] {
-  const names = spec === undefined ? registry.names() : [...new Set(spec.split(',').map((s) => s.trim()).filter(Boolean))];
+  const names =
+    spec === undefined
+      ? registry.names()
+      : [
+          ...new Set(
+            spec
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
+        ];
   return names.map((name) => registry.get(name));
 }
 
@@ -113,17 +130,19 @@ export function registerEvalCommand(program: Command): void {
         await writeJson(options.json, result);
         return;
       }
-      const result = await offline.evaluateStrategies({
-        strategies: strategies.map((s) => ({ definition: s.definition, params: s.params })),
-        interactions,
-        items,
-        protocol,
-        k: options.k,
-        seed: options.seed,
-        minInteractions: options.minInteractions,
-        historyLength: config.historyLength,
-        onProgress: bars.onProgress,
-      }).finally(() => bars.close());
+      const result = await offline
+        .evaluateStrategies({
+          strategies: strategies.map((s) => ({ definition: s.definition, params: s.params })),
+          interactions,
+          items,
+          protocol,
+          k: options.k,
+          seed: options.seed,
+          minInteractions: options.minInteractions,
+          historyLength: config.historyLength,
+          onProgress: bars.onProgress,
+        })
+        .finally(() => bars.close());
 
       process.stdout.write(`${offline.describeSplit(result)}\n\n${offline.formatEvaluationTable(result)}\n`);
       await writeJson(options.json, result);

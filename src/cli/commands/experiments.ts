@@ -24,7 +24,14 @@ async function runtime<T>(work: (r: ExperimentsRuntime, ctx: { config: Config; d
   const config = loadConfig();
   const registry = await createRegistry(config);
   return withDatabase(async (db) => {
-    const r = new ExperimentsRuntime({ db, strategies: registry, rewards: config.metaPolicy, log: { info() {}, warn() {} }, refreshMs: 0, metaPolicyEnabled: config.metaPolicy.enabled });
+    const r = new ExperimentsRuntime({
+      db,
+      strategies: registry,
+      rewards: config.metaPolicy,
+      log: { info() {}, warn() {} },
+      refreshMs: 0,
+      metaPolicyEnabled: config.metaPolicy.enabled,
+    });
     try {
       return await work(r, { config, db, arms: registry.names() });
     } finally {
@@ -88,7 +95,9 @@ export function registerExperimentsCommand(program: Command): void {
 
   experiments
     .command('update <key>')
-    .description('Change fields of an experiment from a JSON file of changes; --new-phase to change variants, weights, coverage, surfaces, namespace, seed or control while it runs')
+    .description(
+      'Change fields of an experiment from a JSON file of changes; --new-phase to change variants, weights, coverage, surfaces, namespace, seed or control while it runs',
+    )
     .requiredOption('--file <changes.json>', 'the fields to change')
     .option('--new-phase', 'start a new phase (results restart from it)')
     .option('--actor <label>', 'who is making the change, for the audit trail', defaultActor())
@@ -147,7 +156,7 @@ export function registerExperimentsCommand(program: Command): void {
   experiments
     .command('preview')
     .description("Estimate variants' reward per impression from the logged impressions before anyone sees them (IPS, SNIPS, DR with intervals)")
-    .option('--experiment <key>', "the variants of this experiment")
+    .option('--experiment <key>', 'the variants of this experiment')
     .option('--file <spec.json>', 'the variants of this spec file (a spec, or just [{ key, serving }])')
     .option('--bootstrap <n>', 'bootstrap resamples per interval', '200')
     .option('--limit <n>', 'read at most n logged slates')
@@ -161,9 +170,18 @@ export function registerExperimentsCommand(program: Command): void {
       const { formatPreview } = await import('../../experiments/format-results.js');
       const fromFile = options.file === undefined ? null : await readSpec(options.file);
       await runtime(async (r, { config, db, arms }) => {
-        const variants = fromFile === null ? (await r.service.get(options.experiment!)).spec.variants : Array.isArray(fromFile) ? fromFile : (fromFile as { variants?: unknown }).variants;
+        const variants =
+          fromFile === null
+            ? (await r.service.get(options.experiment!)).spec.variants
+            : Array.isArray(fromFile)
+              ? fromFile
+              : (fromFile as { variants?: unknown }).variants;
         const metaPolicy = config.metaPolicy.enabled ? config.metaPolicy : null;
-        out(formatPreview(await experimentPreview(variants, { db, arms, metaPolicy, rewards: config.metaPolicy }, { bootstrap: options.bootstrap, limit: options.limit })));
+        out(
+          formatPreview(
+            await experimentPreview(variants, { db, arms, metaPolicy, rewards: config.metaPolicy }, { bootstrap: options.bootstrap, limit: options.limit }),
+          ),
+        );
       });
     });
 }

@@ -26,7 +26,10 @@ export function registerExportCommand(program: Command): void {
     .action(async (what: string, raw: Record<string, unknown>) => {
       if (what !== 'impressions') throw rgError('RG_ERR_INVALID_INPUT', { path: '<what>', reason: `"${what}" cannot be exported; use impressions` });
       const options = parseCommandOptions(optionsSchema, raw);
-      const [{ withDatabase }, { readImpressions, formatImpressions }] = await Promise.all([import('../with-database.js'), import('../../policy/impression-export.js')]);
+      const [{ withDatabase }, { readImpressions, formatImpressions }] = await Promise.all([
+        import('../with-database.js'),
+        import('../../policy/impression-export.js'),
+      ]);
       const out = options.out ? createWriteStream(options.out) : null;
       if (out) {
         await Promise.race([once(out, 'open'), once(out, 'error').then(([error]) => Promise.reject(error))]).catch((error: unknown) => {
@@ -45,7 +48,9 @@ export function registerExportCommand(program: Command): void {
         // An empty export is most often the wrong database: say which one was read.
         if ((options.format === 'csv' ? count - 1 : count) <= 0) {
           const { describeDatabase } = await import('../../db/index.js');
-          process.stderr.write(`no impressions in ${describeDatabase(db.url)}: slates are logged as a gateway serves them (DATABASE_URL names another database)\n`);
+          process.stderr.write(
+            `no impressions in ${describeDatabase(db.url)}: slates are logged as a gateway serves them (DATABASE_URL names another database)\n`,
+          );
         }
       });
       stdout?.close();

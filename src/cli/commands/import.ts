@@ -14,7 +14,10 @@ const SHOWN_BAD_ROWS = 20;
 const optionsSchema = z.object({
   items: z.string().min(1).optional(),
   strict: z.boolean().default(false),
-  batchSize: wholeNumberOption('--batch-size', z.number().min(1, { error: '--batch-size must be at least 1' }).max(100_000, { error: '--batch-size must be at most 100000' })).default(5000),
+  batchSize: wholeNumberOption(
+    '--batch-size',
+    z.number().min(1, { error: '--batch-size must be at least 1' }).max(100_000, { error: '--batch-size must be at most 100000' }),
+  ).default(5000),
   limit: wholeNumberOption('--limit', z.number().min(0, { error: '--limit must be at least 0' })).optional(),
 });
 

@@ -14,7 +14,14 @@ const optionsSchema = z.object({
   log: z.string().trim().min(1),
   json: z.string().min(1).optional(),
   bootstrap: numberOption('--bootstrap', z.number().int().min(10).max(1_000_000)),
-  seed: numberOption('--seed', z.number().int().min(0).max(2 ** 32 - 1)),
+  seed: numberOption(
+    '--seed',
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+  ),
   clip: numberOption('--clip', z.number().positive()),
   confidence: numberOption('--confidence', z.number().gt(0).lt(1)),
   switchThreshold: numberOption('--switch-threshold', z.number().positive()),
@@ -27,8 +34,11 @@ const optionsSchema = z.object({
 export function registerOpeCommand(program: Command): void {
   program
     .command('ope')
-    .description('Off-policy evaluation: estimate a target policy\'s reward from logged bandit feedback (IPS, SNIPS, DM, DR and variants)')
-    .requiredOption('--target <policy>', 'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha, priorPulls)')
+    .description("Off-policy evaluation: estimate a target policy's reward from logged bandit feedback (IPS, SNIPS, DM, DR and variants)")
+    .requiredOption(
+      '--target <policy>',
+      'policy to evaluate: uniform | logged:<file.csv> | strategy:<name> | meta-policy:<key>=<value>,... (floor, temperature, alpha, priorPulls)',
+    )
     .requiredOption('--log <source>', 'logged bandit feedback: obd:<file.csv> | impressions')
     .option('--json <file>', 'also write the full report as JSON to this file')
     .option('--bootstrap <n>', 'bootstrap resamples per confidence interval', '1000')
@@ -37,7 +47,11 @@ export function registerOpeCommand(program: Command): void {
     .option('--confidence <level>', 'coverage of the bootstrap intervals', '0.95')
     .option('--switch-threshold <tau>', 'switch-dr uses the reward model alone above this weight', '100')
     .option('--shrinkage <lambda>', 'dr-os weight shrinkage lambda (0 = DM, larger = closer to DR)', '100')
-    .option('--reward-model <kind>', 'reward model of DM and the DR family: auto (logistic for rewards in [0, 1], else empirical) | logistic | empirical', 'auto')
+    .option(
+      '--reward-model <kind>',
+      'reward model of DM and the DR family: auto (logistic for rewards in [0, 1], else empirical) | logistic | empirical',
+      'auto',
+    )
     .option('--folds <k>', 'cross-fitting folds of the reward model (1 = none)', '3')
     .option('--limit <n>', 'read only the first n rounds of the log')
     .action(async (raw: Record<string, unknown>) => {

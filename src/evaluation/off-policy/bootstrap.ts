@@ -37,11 +37,7 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
-export function bootstrapSummedStatistics(
-  rounds: number,
-  statistics: readonly SummedStatistic[],
-  options: BootstrapOptions,
-): BootstrapSummary[] {
+export function bootstrapSummedStatistics(rounds: number, statistics: readonly SummedStatistic[], options: BootstrapOptions): BootstrapSummary[] {
   const random = createRandom(options.seed);
   const replicates = statistics.map(() => new Float64Array(options.resamples));
   const multiplicity = new Float64Array(rounds);

@@ -26,11 +26,7 @@ const SUM_TOLERANCE = 1e-6;
  * @param rewardPredictions row-major (#rounds x #actions) q at each round's position, e.g.
  *   from `crossFitRewards`, or the true reward function in a simulation.
  */
-export async function buildEstimatorInputs(
-  feedback: LoggedBanditFeedback,
-  target: TargetPolicy,
-  rewardPredictions: Float64Array,
-): Promise<EstimatorInputs> {
+export async function buildEstimatorInputs(feedback: LoggedBanditFeedback, target: TargetPolicy, rewardPredictions: Float64Array): Promise<EstimatorInputs> {
   const n = feedback.rounds.length;
   const width = feedback.space.actions.length;
   const inputs = {

@@ -19,17 +19,7 @@
  */
 import type { EstimatorInputs } from './estimator-inputs.js';
 
-export const ESTIMATOR_NAMES = [
-  'dm',
-  'ips',
-  'snips',
-  'dr',
-  'sndr',
-  'ips-clipped',
-  'dr-clipped',
-  'switch-dr',
-  'dr-os',
-] as const;
+export const ESTIMATOR_NAMES = ['dm', 'ips', 'snips', 'dr', 'sndr', 'ips-clipped', 'dr-clipped', 'switch-dr', 'dr-os'] as const;
 export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
 
 export interface EstimatorParams {
@@ -60,17 +50,11 @@ function perRound(inputs: EstimatorInputs, term: (i: number) => number): Float64
 const mean = (sums: Float64Array, count: number): number => sums[0]! / count;
 
 /** DM plus a weighted residual correction: the shape of every DR variant. */
-function doublyRobust(
-  name: EstimatorName,
-  label: string,
-  shapedWeight: (w: number, params: EstimatorParams) => number,
-): EstimatorDefinition {
+function doublyRobust(name: EstimatorName, label: string, shapedWeight: (w: number, params: EstimatorParams) => number): EstimatorDefinition {
   return {
     name,
     label,
-    terms: (x, params) => [
-      perRound(x, (i) => x.qTarget[i]! + shapedWeight(x.weight[i]!, params) * (x.reward[i]! - x.qLogged[i]!)),
-    ],
+    terms: (x, params) => [perRound(x, (i) => x.qTarget[i]! + shapedWeight(x.weight[i]!, params) * (x.reward[i]! - x.qLogged[i]!))],
     combine: mean,
   };
 }

@@ -123,11 +123,7 @@ export async function estimateOffPolicy(
   return { inputs, estimates: pointEstimates(inputs, resolved), options: resolved };
 }
 
-export async function evaluateOffPolicy(
-  feedback: LoggedBanditFeedback,
-  target: TargetPolicy,
-  options: OffPolicyOptions = {},
-): Promise<OffPolicyReport> {
+export async function evaluateOffPolicy(feedback: LoggedBanditFeedback, target: TargetPolicy, options: OffPolicyOptions = {}): Promise<OffPolicyReport> {
   const { inputs, estimates, options: resolved } = await estimateOffPolicy(feedback, target, options);
   const statistics = ESTIMATOR_NAMES.map((name) => ({
     terms: ESTIMATORS[name].terms(inputs, resolved),
@@ -139,15 +135,13 @@ export async function evaluateOffPolicy(
     confidence: resolved.confidence,
   });
   const truth = target.observed?.value ?? null;
-  const estimators = byEstimator(
-    (name, s): EstimatorResult => ({
-      estimate: estimates[name],
-      ci: intervals[s]!.ci,
-      standardError: intervals[s]!.standardError,
-      relativeError: truth !== null && truth !== 0 ? Math.abs(estimates[name] - truth) / truth : null,
-      byPosition: byPosition(inputs, name, resolved),
-    }),
-  );
+  const estimators = byEstimator((name, s): EstimatorResult => ({
+    estimate: estimates[name],
+    ci: intervals[s]!.ci,
+    standardError: intervals[s]!.standardError,
+    relativeError: truth !== null && truth !== 0 ? Math.abs(estimates[name] - truth) / truth : null,
+    byPosition: byPosition(inputs, name, resolved),
+  }));
 
   let sum = 0;
   let squares = 0;

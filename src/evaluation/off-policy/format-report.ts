@@ -35,7 +35,11 @@ export function formatOffPolicyReport(report: OffPolicyReport): string {
     ];
   });
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
-  const render = (cells: readonly string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const render = (cells: readonly string[]): string =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   lines.push(render(header), ...rows.map(render), '');
   lines.push(`estimators: ${ESTIMATOR_NAMES.map((name) => `${name} = ${ESTIMATORS[name].label}`).join('; ')}`);
   for (const note of target.notes) lines.push(`note: ${note}`);

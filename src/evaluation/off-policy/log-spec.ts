@@ -30,7 +30,7 @@ export function resolveFeedbackSource(spec: string, providers: FeedbackSourcePro
     throw rgError('RG_ERR_OPE_LOG_SOURCE', {
       spec,
       reason:
-        'recgate\'s impression log has no propensities yet: it becomes a bandit log once the meta-policy records, for every served slate, the probability of each item at each position. Until then evaluate on an Open Bandit Dataset file',
+        "recgate's impression log has no propensities yet: it becomes a bandit log once the meta-policy records, for every served slate, the probability of each item at each position. Until then evaluate on an Open Bandit Dataset file",
       supported: SUPPORTED_LOG_SPECS,
     });
   }

@@ -81,13 +81,9 @@ export function recoverLoggingPolicy(log: LoggedBanditFeedback, space: ActionSpa
     return row;
   });
 
-  notes.push(
-    `harmonic-mean propensities summed to ${rawSums.join(', ')} per position before normalising to 1`,
-  );
+  notes.push(`harmonic-mean propensities summed to ${rawSums.join(', ')} per position before normalising to 1`);
   if (unseenPairs > 0) {
-    notes.push(
-      `${unseenPairs} (item, position) pairs never shown in ${log.source} share the unclaimed mass of their position`,
-    );
+    notes.push(`${unseenPairs} (item, position) pairs never shown in ${log.source} share the unclaimed mass of their position`);
   }
   if (droppedItems.size > 0) {
     notes.push(

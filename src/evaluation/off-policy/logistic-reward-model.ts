@@ -38,11 +38,7 @@ interface SparseRow {
   readonly values: Float64Array;
 }
 
-export function fitLogisticRewardModel(
-  feedback: LoggedBanditFeedback,
-  rounds: readonly BanditRound[],
-  options: LogisticRewardModelOptions = {},
-): RewardModel {
+export function fitLogisticRewardModel(feedback: LoggedBanditFeedback, rounds: readonly BanditRound[], options: LogisticRewardModelOptions = {}): RewardModel {
   const l2 = options.l2 ?? 1;
   const minCategoryCount = options.minCategoryCount ?? 5;
   const maxIterations = options.maxIterations ?? 30;

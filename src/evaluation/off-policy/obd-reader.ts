@@ -31,15 +31,11 @@ const numberCell = z.string().trim().min(1, 'is empty').pipe(z.coerce.number());
 
 function roundRowSchema(slateSize: number) {
   return z.object({
-    timestamp: z
-      .string()
-      .refine((value) => Number.isFinite(parseTimestamp(value)), 'is not a date'),
+    timestamp: z.string().refine((value) => Number.isFinite(parseTimestamp(value)), 'is not a date'),
     item_id: z.string().trim().regex(/^\d+$/, 'is not an item index'),
     position: numberCell.pipe(z.number().int('is not an integer').min(1).max(slateSize)),
     click: numberCell.pipe(z.number().refine((value) => value === 0 || value === 1, 'must be 0 or 1')),
-    propensity_score: numberCell.pipe(
-      z.number().gt(0, 'must be > 0 (a zero propensity cannot be reweighted)').lte(1, 'must be <= 1'),
-    ),
+    propensity_score: numberCell.pipe(z.number().gt(0, 'must be > 0 (a zero propensity cannot be reweighted)').lte(1, 'must be <= 1')),
     userFeatures: z.array(z.string().trim().min(1, 'is empty')),
     affinity: z.array(numberCell),
   });
@@ -105,9 +101,7 @@ async function readItemContext(file: string): Promise<ItemContext> {
     return { id, cells };
   });
   // A column is numeric when every value is a finite number (OBD's item_feature_0), else categorical (hashes).
-  const numeric = featureColumns.filter((column) =>
-    rows.every((row) => row.cells[column]!.trim() !== '' && Number.isFinite(Number(row.cells[column]))),
-  );
+  const numeric = featureColumns.filter((column) => rows.every((row) => row.cells[column]!.trim() !== '' && Number.isFinite(Number(row.cells[column]))));
   const categorical = featureColumns.filter((column) => !numeric.includes(column));
   const seen = new Set<string>();
   for (const [i, row] of rows.entries()) {
@@ -132,8 +126,7 @@ async function readItemContext(file: string): Promise<ItemContext> {
 export async function readObdFeedback(file: string, options: ObdReadOptions = {}): Promise<LoggedBanditFeedback> {
   const slateSize = options.slateSize ?? 3;
   const besideLog = path.join(path.dirname(file), 'item_context.csv');
-  const itemContextFile =
-    options.itemContextFile === undefined ? ((await exists(besideLog)) ? besideLog : null) : options.itemContextFile;
+  const itemContextFile = options.itemContextFile === undefined ? ((await exists(besideLog)) ? besideLog : null) : options.itemContextFile;
 
   const lines = textLines(await readText(file));
   if (lines.length === 0) throw rgError('RG_ERR_OPE_LOG', { file, line: 1, reason: 'the file is empty' });
@@ -141,10 +134,7 @@ export async function readObdFeedback(file: string, options: ObdReadOptions = {}
   for (const column of REQUIRED_COLUMNS) {
     if (!header.includes(column)) throw rgError('RG_ERR_OPE_LOG', { file, line: 1, reason: `missing column "${column}"` });
   }
-  const column = Object.fromEntries(REQUIRED_COLUMNS.map((name) => [name, header.indexOf(name)])) as Record<
-    (typeof REQUIRED_COLUMNS)[number],
-    number
-  >;
+  const column = Object.fromEntries(REQUIRED_COLUMNS.map((name) => [name, header.indexOf(name)])) as Record<(typeof REQUIRED_COLUMNS)[number], number>;
   const userColumns = header.flatMap((name, i) => (USER_FEATURE.test(name) ? [i] : []));
   const affinityColumns = header.flatMap((name, i) => {
     const match = AFFINITY.exec(name);
@@ -175,11 +165,7 @@ export async function readObdFeedback(file: string, options: ObdReadOptions = {}
       const issue = parsed.error.issues[0]!;
       const [field, index] = issue.path;
       const name =
-        field === 'userFeatures'
-          ? header[userColumns[Number(index)]!]
-          : field === 'affinity'
-            ? header[affinityColumns[Number(index)]!.column]
-            : String(field);
+        field === 'userFeatures' ? header[userColumns[Number(index)]!] : field === 'affinity' ? header[affinityColumns[Number(index)]!.column] : String(field);
       const raw = cells[header.indexOf(name ?? '')] ?? '';
       throw rgError('RG_ERR_OPE_LOG', { file, line: lineNumber, reason: `${name} "${raw}" ${issue.message}` });
     }
@@ -188,8 +174,7 @@ export async function readObdFeedback(file: string, options: ObdReadOptions = {}
   if (rows.length === 0) throw rgError('RG_ERR_OPE_LOG', { file, line: 2, reason: 'the log has no rounds' });
 
   const actions =
-    itemContext?.items ??
-    [...new Set([...rows.map((row) => String(Number(row.item_id))), ...affinityColumns.map((a) => a.item)])].sort(byItemIndex);
+    itemContext?.items ?? [...new Set([...rows.map((row) => String(Number(row.item_id))), ...affinityColumns.map((a) => a.item)])].sort(byItemIndex);
   const actionIndex = new Map(actions.map((id, i) => [id, i]));
   const affinityTarget = affinityColumns.map((a) => actionIndex.get(a.item) ?? -1);
 

@@ -16,8 +16,7 @@ import { readObdFeedback } from './obd-reader.js';
 import type { StrategyTargetFactory, TargetPolicy } from './target-policy.js';
 import { uniformPolicy } from './uniform-policy.js';
 
-export const SUPPORTED_POLICY_SPECS =
-  'uniform, logged:<file.csv>, strategy:<name> (with the gateway), meta-policy:<key>=<value>,... (with --log impressions)';
+export const SUPPORTED_POLICY_SPECS = 'uniform, logged:<file.csv>, strategy:<name> (with the gateway), meta-policy:<key>=<value>,... (with --log impressions)';
 
 /**
  * Makes `meta-policy:<settings>` targets. The host supplies it with the impression log (it
@@ -77,7 +76,7 @@ export function parseTargetPolicySpec(spec: string, providers: TargetPolicyProvi
       throw rgError('RG_ERR_OPE_POLICY', {
         spec,
         reason:
-          'a meta-policy target re-scores the strategies the meta-policy chose between from the context features it logged, which only recgate\'s own impression log has: use --log impressions',
+          "a meta-policy target re-scores the strategies the meta-policy chose between from the context features it logged, which only recgate's own impression log has: use --log impressions",
         supported: 'uniform, logged:<file.csv>',
       });
     }
@@ -107,7 +106,11 @@ export async function resolveTargetPolicy(
       return providers.strategy!(parsed.name, space);
     case 'meta-policy':
       if (!feedback) {
-        throw rgError('RG_ERR_OPE_POLICY', { spec, reason: 'a meta-policy target needs the evaluated log (its context features)', supported: SUPPORTED_POLICY_SPECS });
+        throw rgError('RG_ERR_OPE_POLICY', {
+          spec,
+          reason: 'a meta-policy target needs the evaluated log (its context features)',
+          supported: SUPPORTED_POLICY_SPECS,
+        });
       }
       return providers.metaPolicy!.create(parsed.settings, feedback);
   }

@@ -37,11 +37,7 @@ export interface RewardModel {
 }
 
 /** Fits a reward model on `rounds` (a subset of `feedback.rounds`) of the given log. */
-export function fitRewardModel(
-  kind: RewardModelKind,
-  feedback: LoggedBanditFeedback,
-  rounds: readonly BanditRound[],
-): RewardModel {
+export function fitRewardModel(kind: RewardModelKind, feedback: LoggedBanditFeedback, rounds: readonly BanditRound[]): RewardModel {
   return kind === 'logistic' ? fitLogisticRewardModel(feedback, rounds) : fitEmpiricalRewardModel(feedback, rounds);
 }
 

@@ -49,7 +49,11 @@ export const coldStartOptionsSchema = z.object({
   support: z.array(z.number().int().min(0).max(1000)).min(1).default([0, 1, 3, 5, 10]),
   query: z.number().int().min(1).max(1000).default(10),
   testShare: z.number().gt(0).lt(1).default(0.1),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
 });
 
 export interface ColdStartOptions {
@@ -137,10 +141,22 @@ export async function evaluateColdStart(options: ColdStartOptions): Promise<Cold
           const history = supportHistory(user, n);
           const state = { id: user.userId, known: history.length > 0, attributes: {}, history };
           const adapted = adapts && history.length > 0 ? await definition.adapt(model, state, { catalog, now: split.now }) : null;
-          const base: Omit<RecommendRequest, 'k' | 'exclude'> = { user: state, filter: {}, context: {}, surface: 'cold-start-evaluation', catalog, now: split.now, adapted };
+          const base: Omit<RecommendRequest, 'k' | 'exclude'> = {
+            user: state,
+            filter: {},
+            context: {},
+            surface: 'cold-start-evaluation',
+            catalog,
+            now: split.now,
+            adapted,
+          };
           const seen = new Set(history.map((r) => r.itemId));
           const top = await definition.recommend(model, { ...base, k: 10, exclude: seen });
-          const scores = scoreRanking(top.slice(0, 10).map((s) => s.itemId), user.query, 10);
+          const scores = scoreRanking(
+            top.slice(0, 10).map((s) => s.itemId),
+            user.query,
+            10,
+          );
           ndcg += scores.ndcg;
           recall += scores.recall;
           // RecBole-MetaRec: rank only the random query items (everything else excluded).

@@ -6,13 +6,7 @@
  */
 import { z } from 'zod';
 import { rgError } from '../../errors.js';
-import type {
-  CatalogItem,
-  InteractionRecord,
-  Logger,
-  RecommendRequest,
-  UserState,
-} from '../../strategies/contract.js';
+import type { CatalogItem, InteractionRecord, Logger, RecommendRequest, UserState } from '../../strategies/contract.js';
 import { createCatalogView } from '../../strategies/in-memory-readers.js';
 import { parseStrategyParams } from '../../strategies/params.js';
 import type { AnyStrategy } from '../../strategies/registry.js';

@@ -5,19 +5,7 @@ const fixed = (value: number, digits: number): string => value.toFixed(digits);
 
 export function formatEvaluationTable(evaluation: OfflineEvaluation): string {
   const k = evaluation.k;
-  const header = [
-    'strategy',
-    `P@${k}`,
-    `R@${k}`,
-    `nDCG@${k}`,
-    `MAP@${k}`,
-    `HR@${k}`,
-    'coverage',
-    'mean pop.',
-    'train s',
-    'p50 ms',
-    'p99 ms',
-  ];
+  const header = ['strategy', `P@${k}`, `R@${k}`, `nDCG@${k}`, `MAP@${k}`, `HR@${k}`, 'coverage', 'mean pop.', 'train s', 'p50 ms', 'p99 ms'];
   const rows = evaluation.strategies.map((s) => [
     s.strategy,
     fixed(s.metrics.precisionAtK, 4),
@@ -44,4 +32,3 @@ export function describeSplit(evaluation: OfflineEvaluation): string {
     `${s.trainInteractions} train interactions, ${s.testItems} test items, ${s.activeItems} active items`
   );
 }
-

@@ -4,7 +4,11 @@ import { rgError } from '../../errors.js';
 import { DEFAULT_MIN_INTERACTIONS, DEFAULT_TRAIN_RATIO, type SplitOptions } from './evaluation-split.js';
 
 export const splitOptionsSchema = z.object({
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   minInteractions: z.number().int().min(1).default(DEFAULT_MIN_INTERACTIONS),
   trainRatio: z.number().gt(0).lt(1).default(DEFAULT_TRAIN_RATIO),
 });

@@ -12,11 +12,7 @@ import type { EvaluationCase, EvaluationSplit, SplitOptions } from './evaluation
 import { resolveSplitOptions } from './split-options.js';
 import { buildTimelines, compareIds } from './user-timelines.js';
 
-export function temporalSplit(
-  interactions: readonly InteractionRecord[],
-  items: readonly CatalogItem[],
-  options: SplitOptions,
-): EvaluationSplit {
+export function temporalSplit(interactions: readonly InteractionRecord[], items: readonly CatalogItem[], options: SplitOptions): EvaluationSplit {
   const resolved = resolveSplitOptions(options);
   const timelines = buildTimelines(interactions, items);
   const random = createRandom(resolved.seed);

@@ -35,7 +35,13 @@ export interface SequentialResult {
   readonly pValue: number;
 }
 
-export function sequentialInterval(estimate: number, standardError: number, totalUsers: number, alpha: number, tuning = DEFAULT_SEQUENTIAL_TUNING): SequentialResult {
+export function sequentialInterval(
+  estimate: number,
+  standardError: number,
+  totalUsers: number,
+  alpha: number,
+  tuning = DEFAULT_SEQUENTIAL_TUNING,
+): SequentialResult {
   if (!(standardError > 0) || totalUsers < 2 || !Number.isFinite(estimate)) {
     return { interval: [Number.NaN, Number.NaN], pValue: Number.NaN };
   }

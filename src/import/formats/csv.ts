@@ -7,12 +7,7 @@
 import { z } from 'zod';
 import { FEEDBACK_TYPES } from '../../interactions/feedback-type.js';
 import { readCsvHeader, validatedCsvRows, type CsvColumns } from '../csv-records.js';
-import {
-  externalIdSchema,
-  numberTextSchema,
-  splitCategories,
-  timestampTextSchema,
-} from '../field-schemas.js';
+import { externalIdSchema, numberTextSchema, splitCategories, timestampTextSchema } from '../field-schemas.js';
 import type { ImportFormat, InteractionRow, ItemRow, ParsedRow } from '../rows.js';
 import { requireFile } from '../source-files.js';
 
@@ -67,15 +62,21 @@ export const csvFormat: ImportFormat = {
         }));
       },
       async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
-        yield* validatedCsvRows(interactionsFile.path, columns, interactionSchema, (v) => ({
-          userId: v.user,
-          itemId: v.item,
-          type: v.type,
-          value: v.value,
-          occurredAt: v.ts,
-          userAttributes: null,
-          details: {},
-        }), progress);
+        yield* validatedCsvRows(
+          interactionsFile.path,
+          columns,
+          interactionSchema,
+          (v) => ({
+            userId: v.user,
+            itemId: v.item,
+            type: v.type,
+            value: v.value,
+            occurredAt: v.ts,
+            userAttributes: null,
+            details: {},
+          }),
+          progress,
+        );
       },
     };
   },

@@ -6,22 +6,8 @@
  */
 import { z } from 'zod';
 import { detectTextEncoding, readLines } from '../line-reader.js';
-import {
-  externalIdSchema,
-  numberTextSchema,
-  splitTitleYear,
-  unixSecondsSchema,
-  validateFields,
-} from '../field-schemas.js';
-import {
-  badRow,
-  goodRow,
-  type ImportFormat,
-  type InteractionRow,
-  type ItemRow,
-  type JsonObject,
-  type ParsedRow,
-} from '../rows.js';
+import { externalIdSchema, numberTextSchema, splitTitleYear, unixSecondsSchema, validateFields } from '../field-schemas.js';
+import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type JsonObject, type ParsedRow } from '../rows.js';
 import { requireDirectoryFiles } from '../source-files.js';
 
 /** The genre flags of `u.item`, in column order (as listed in MovieLens' `u.genre`). */

@@ -5,14 +5,7 @@
  */
 import { z } from 'zod';
 import { readLines } from '../line-reader.js';
-import {
-  externalIdSchema,
-  numberTextSchema,
-  splitCategories,
-  splitTitleYear,
-  unixSecondsSchema,
-  validateFields,
-} from '../field-schemas.js';
+import { externalIdSchema, numberTextSchema, splitCategories, splitTitleYear, unixSecondsSchema, validateFields } from '../field-schemas.js';
 import { badRow, goodRow, type ImportFormat, type InteractionRow, type ItemRow, type ParsedRow } from '../rows.js';
 import { requireDirectoryFiles } from '../source-files.js';
 

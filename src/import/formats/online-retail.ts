@@ -6,24 +6,11 @@
  */
 import { z } from 'zod';
 import { readCsvHeader, validatedCsvRows } from '../csv-records.js';
-import {
-  externalIdSchema,
-  numberTextSchema,
-  positiveIntegerTextSchema,
-  unixSecondsSchema,
-} from '../field-schemas.js';
+import { externalIdSchema, numberTextSchema, positiveIntegerTextSchema, unixSecondsSchema } from '../field-schemas.js';
 import type { ImportFormat, InteractionRow, ItemRow, ParsedRow } from '../rows.js';
 import { requireDirectoryFiles } from '../source-files.js';
 
-const PURCHASE_COLUMNS = [
-  'customer_id',
-  'stock_code',
-  'invoice_no',
-  'ts_unix_utc',
-  'quantity',
-  'unit_price_gbp',
-  'country',
-] as const;
+const PURCHASE_COLUMNS = ['customer_id', 'stock_code', 'invoice_no', 'ts_unix_utc', 'quantity', 'unit_price_gbp', 'country'] as const;
 const ITEM_COLUMNS = ['stock_code', 'description'] as const;
 
 const purchaseSchema = z.object({
@@ -66,15 +53,21 @@ export const onlineRetailFormat: ImportFormat = {
         }));
       },
       async *interactions(progress): AsyncGenerator<ParsedRow<InteractionRow>> {
-        yield* validatedCsvRows(purchasesFile, purchaseColumns, purchaseSchema, (p) => ({
-          userId: p.customer_id,
-          itemId: p.stock_code,
-          type: 'purchase',
-          value: p.quantity,
-          occurredAt: p.ts_unix_utc,
-          userAttributes: p.country === '' ? null : { country: p.country },
-          details: { invoice: p.invoice_no, unitPriceGbp: p.unit_price_gbp },
-        }), progress);
+        yield* validatedCsvRows(
+          purchasesFile,
+          purchaseColumns,
+          purchaseSchema,
+          (p) => ({
+            userId: p.customer_id,
+            itemId: p.stock_code,
+            type: 'purchase',
+            value: p.quantity,
+            occurredAt: p.ts_unix_utc,
+            userAttributes: p.country === '' ? null : { country: p.country },
+            details: { invoice: p.invoice_no, unitPriceGbp: p.unit_price_gbp },
+          }),
+          progress,
+        );
       },
     };
   },

@@ -137,7 +137,11 @@ export async function fitTrainJob(
   progress('reading', 2);
   const interactions = await readAllInteractions(dbInteractionReader(deps.db, deps.signalPolicy), payload.window ?? {});
   // A model trained on nothing would still be stored, and promoted over no live version.
-  if (interactions.length === 0) throw rgError('RG_ERR_DATABASE_EMPTY', { database: describeDatabase(deps.db.url), action: `train ${definition.name} on${payload.window ? ' (inside the job\'s window)' : ''}` });
+  if (interactions.length === 0)
+    throw rgError('RG_ERR_DATABASE_EMPTY', {
+      database: describeDatabase(deps.db.url),
+      action: `train ${definition.name} on${payload.window ? " (inside the job's window)" : ''}`,
+    });
   const items = await dbCatalogReader(deps.db).items();
   checkAborted();
 

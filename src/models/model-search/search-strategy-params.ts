@@ -75,7 +75,12 @@ export async function searchStrategyParams(
   const space = searchSpaceOf(definition);
   const data = searchData(interactions, items, options.seed);
   const started = Date.now();
-  options.log?.info('model search: starting', { strategy: definition.name, protocol: data.protocol, users: data.users.length, budgetSeconds: options.budgetMs / 1000 });
+  options.log?.info('model search: starting', {
+    strategy: definition.name,
+    protocol: data.protocol,
+    users: data.users.length,
+    budgetSeconds: options.budgetMs / 1000,
+  });
   const outcome = await successiveHalvingSearch({
     name: definition.name,
     space,

@@ -24,9 +24,7 @@ export function registerBuiltins(
   for (const strategy of BUILTIN_STRATEGIES) {
     const configured = paramsFor(strategy.name);
     const params =
-      strategy.name === popularityStrategy.name
-        ? { halfLifeHours: config.popularityHalfLifeHours, ...(configured as object | undefined) }
-        : configured;
+      strategy.name === popularityStrategy.name ? { halfLifeHours: config.popularityHalfLifeHours, ...(configured as object | undefined) } : configured;
     registry.register(strategy, { params });
   }
 }

@@ -109,7 +109,10 @@ export const popularityStrategy = defineStrategy<PopularityParams, PopularityMod
     const json = artifact.json as { anchor?: unknown; itemIds?: unknown };
     const values = artifact.arrays.scores;
     if (typeof json?.anchor !== 'number' || !Array.isArray(json.itemIds) || !(values instanceof Float32Array) || values.length !== json.itemIds.length) {
-      throw rgError('RG_ERR_ARTIFACT_INVALID', { name: 'popularity', reason: 'expected json { anchor, itemIds } and a Float32Array "scores" of the same length' });
+      throw rgError('RG_ERR_ARTIFACT_INVALID', {
+        name: 'popularity',
+        reason: 'expected json { anchor, itemIds } and a Float32Array "scores" of the same length',
+      });
     }
     const scores = new Map<string, number>();
     (json.itemIds as string[]).forEach((id, i) => scores.set(String(id), values[i]!));

@@ -52,10 +52,7 @@ describe('estimators on one large synthetic log', () => {
       expect(result.ci[0], name).toBeLessThan(result.ci[1]);
     }
     // DM is unbiased only with a correct reward model: give it the true one.
-    const exact = pointEstimates(
-      await buildEstimatorInputs(feedback, world.target, world.trueRewardPredictions(feedback)),
-      PARAMS,
-    );
+    const exact = pointEstimates(await buildEstimatorInputs(feedback, world.target, world.trueRewardPredictions(feedback)), PARAMS);
     expect(Math.abs(exact.dm - world.trueValue)).toBeLessThan(3 * report.estimators.dm.standardError + 0.005);
   });
 
@@ -77,10 +74,7 @@ describe('unbiasedness over repeated logs', () => {
     for (let r = 0; r < repetitions; r++) {
       const feedback = world.sample(600, 100 + r);
       const { estimates } = await estimateOffPolicy(feedback, world.target, { rewardModel: 'empirical', seed: r });
-      const exact = pointEstimates(
-        await buildEstimatorInputs(feedback, world.target, world.trueRewardPredictions(feedback)),
-        PARAMS,
-      );
+      const exact = pointEstimates(await buildEstimatorInputs(feedback, world.target, world.trueRewardPredictions(feedback)), PARAMS);
       for (const [name, value] of [
         ['ips', estimates.ips],
         ['dr (cross-fitted, misspecified model)', estimates.dr],

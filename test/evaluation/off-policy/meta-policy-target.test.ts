@@ -189,7 +189,7 @@ describe('meta-policy target over the impression log', () => {
     expect(obd.message).toContain('--log impressions');
   });
 
-  it('runs as `recgate ope --log impressions --target meta-policy:...` with the gateway\'s environment', async () => {
+  it("runs as `recgate ope --log impressions --target meta-policy:...` with the gateway's environment", async () => {
     const env = {
       DATABASE_URL: t.database.url,
       RECGATE_META_POLICY_FLOOR: String(LOGGING_FLOOR),

@@ -25,11 +25,7 @@ export async function removeTemporaryFolders(): Promise<void> {
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-export async function writeObdSlice(
-  source: string,
-  rows: number,
-  edit: (lines: string[]) => string[] = (lines) => lines,
-): Promise<string> {
+export async function writeObdSlice(source: string, rows: number, edit: (lines: string[]) => string[] = (lines) => lines): Promise<string> {
   const dir = await temporaryFolder();
   const lines = (await readFile(source, 'utf8')).split('\n').slice(0, rows + 1);
   const file = path.join(dir, 'men.csv');
@@ -49,5 +45,10 @@ export function setCell(lines: string[], row: number, column: string, value: str
 
 export function dropColumn(lines: string[], column: string): string[] {
   const index = lines[0]!.split(',').indexOf(column);
-  return lines.map((line) => line.split(',').filter((_, i) => i !== index).join(','));
+  return lines.map((line) =>
+    line
+      .split(',')
+      .filter((_, i) => i !== index)
+      .join(','),
+  );
 }

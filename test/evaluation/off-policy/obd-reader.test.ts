@@ -4,15 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRecgateError, type ErrorCode, type RecgateError } from '../../../src/errors.js';
 import { readObdFeedback } from '../../../src/evaluation/off-policy/index.js';
-import {
-  BTS_LOG,
-  dropColumn,
-  RANDOM_LOG,
-  removeTemporaryFolders,
-  setCell,
-  temporaryFolder,
-  writeObdSlice,
-} from './obd-files.js';
+import { BTS_LOG, dropColumn, RANDOM_LOG, removeTemporaryFolders, setCell, temporaryFolder, writeObdSlice } from './obd-files.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -116,9 +108,7 @@ describe('bad logs give coded errors with the file and line, and no rounds', () 
     const error = await codedError(readObdFeedback(missing), 'RG_ERR_IMPORT_FILE');
     expect(error.message).toContain('no such file');
     const dir = await temporaryFolder();
-    expect((await codedError(readObdFeedback(dir, { itemContextFile: null }), 'RG_ERR_IMPORT_FILE')).message).toContain(
-      'directory',
-    );
+    expect((await codedError(readObdFeedback(dir, { itemContextFile: null }), 'RG_ERR_IMPORT_FILE')).message).toContain('directory');
   });
 
   it('a bad item_context.csv', async () => {

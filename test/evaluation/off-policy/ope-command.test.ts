@@ -46,13 +46,20 @@ describe('recgate ope', () => {
   it('estimates the BTS policy on a slice of the random log and writes one JSON entry per estimator', async () => {
     const json = path.join(await temporaryFolder(), 'ope.json');
     const printed = await runOpe([
-      '--target', `logged:${BTS_LOG}`,
-      '--log', `obd:${RANDOM_LOG}`,
-      '--limit', '800',
-      '--bootstrap', '50',
-      '--seed', '7',
-      '--clip', '5',
-      '--json', json,
+      '--target',
+      `logged:${BTS_LOG}`,
+      '--log',
+      `obd:${RANDOM_LOG}`,
+      '--limit',
+      '800',
+      '--bootstrap',
+      '50',
+      '--seed',
+      '7',
+      '--clip',
+      '5',
+      '--json',
+      json,
     ]);
     expect(printed).toContain('ips-clipped');
     // The whole bts slice is the target's own log: 9 clicks in 1,000 rounds.
@@ -92,7 +99,12 @@ describe('recgate ope', () => {
   });
 
   it('rejects bad options with the flag name', async () => {
-    for (const [flag, value] of [['--clip', '0'], ['--confidence', '1'], ['--bootstrap', 'many'], ['--reward-model', 'forest']]) {
+    for (const [flag, value] of [
+      ['--clip', '0'],
+      ['--confidence', '1'],
+      ['--bootstrap', 'many'],
+      ['--reward-model', 'forest'],
+    ]) {
       const message = await expectCode(['--target', 'uniform', '--log', `obd:${RANDOM_LOG}`, flag!, value!], 'RG_ERR_INVALID_INPUT');
       expect(message).toContain(flag!);
     }

@@ -28,6 +28,8 @@ describe('the reward model by default (auto)', () => {
   });
 
   it('still refuses the logistic model when asked for it on such a log', async () => {
-    await expect(evaluateOffPolicy(purchases, world.target, { bootstrap: 20, rewardModel: 'logistic' })).rejects.toMatchObject({ code: 'RG_ERR_INVALID_INPUT' });
+    await expect(evaluateOffPolicy(purchases, world.target, { bootstrap: 20, rewardModel: 'logistic' })).rejects.toMatchObject({
+      code: 'RG_ERR_INVALID_INPUT',
+    });
   });
 });

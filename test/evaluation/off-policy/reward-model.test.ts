@@ -77,7 +77,7 @@ describe('reward models', () => {
     expect(Math.max(...out) - Math.min(...out)).toBeLessThan(0.5 * (0.2 - 0.05));
   });
 
-  it('cross-fitting: a round\'s prediction does not depend on its own reward', async () => {
+  it("cross-fitting: a round's prediction does not depend on its own reward", async () => {
     const feedback = await readObdFeedback(RANDOM_LOG);
     const clicked = feedback.rounds.findIndex((round) => round.reward === 1);
     const flipped: LoggedBanditFeedback = {

@@ -78,8 +78,22 @@ describe('recovering a logging policy from its propensities', () => {
 
   it('gives pairs the log never showed the unclaimed mass of their position', () => {
     const rounds: BanditRound[] = [
-      ...Array.from({ length: 30 }, (): BanditRound => ({ timestamp: 0, action: 0, position: 0, reward: 0, propensity: 0.5, context: { categories: [], actionAffinity: null } })),
-      ...Array.from({ length: 20 }, (): BanditRound => ({ timestamp: 0, action: 1, position: 0, reward: 0, propensity: 0.3, context: { categories: [], actionAffinity: null } })),
+      ...Array.from({ length: 30 }, (): BanditRound => ({
+        timestamp: 0,
+        action: 0,
+        position: 0,
+        reward: 0,
+        propensity: 0.5,
+        context: { categories: [], actionAffinity: null },
+      })),
+      ...Array.from({ length: 20 }, (): BanditRound => ({
+        timestamp: 0,
+        action: 1,
+        position: 0,
+        reward: 0,
+        propensity: 0.3,
+        context: { categories: [], actionAffinity: null },
+      })),
     ];
     const { table, notes } = recoverLoggingPolicy(logOf(rounds, 4), space(4));
     expect(Array.from(table[0]!)).toEqual([0.5, 0.3, 0.1, 0.1].map((p) => expect.closeTo(p, 12)));
@@ -137,7 +151,7 @@ describe('policy and log specs', () => {
     await codedError(() => parseTargetPolicySpec(spec), 'RG_ERR_OPE_POLICY');
   });
 
-  it('a logged: target whose file is bad gives the reader\'s coded error', async () => {
+  it("a logged: target whose file is bad gives the reader's coded error", async () => {
     const file = await writeObdSlice(BTS_LOG, 10, (lines) => setCell(lines, 3, 'propensity_score', '0'));
     const error = await codedError(() => resolveTargetPolicy(`logged:${file}`, space(34, 3)), 'RG_ERR_OPE_LOG');
     expect(error.details).toMatchObject({ file, line: 4 });
@@ -147,14 +161,11 @@ describe('policy and log specs', () => {
   it('a target that returns something other than a distribution is rejected', async () => {
     const random = await readObdFeedback(RANDOM_LOG, { limit: 20 });
     const broken: TargetPolicy = { spec: 'broken', description: '', actionProbabilities: () => new Float64Array(34).fill(0.1) };
-    const error = await codedError(
-      () => buildEstimatorInputs(random, broken, new Float64Array(20 * 34)),
-      'RG_ERR_OPE_POLICY',
-    );
+    const error = await codedError(() => buildEstimatorInputs(random, broken, new Float64Array(20 * 34)), 'RG_ERR_OPE_POLICY');
     expect(error.message).toContain('not a distribution');
   });
 
-  it('log specs: obd:<file>, impressions only with the host\'s provider, nothing else', async () => {
+  it("log specs: obd:<file>, impressions only with the host's provider, nothing else", async () => {
     expect(resolveFeedbackSource(`obd:${RANDOM_LOG}`).spec).toBe(`obd:${RANDOM_LOG}`);
     const error = await codedError(() => resolveFeedbackSource('impressions'), 'RG_ERR_OPE_LOG_SOURCE');
     expect(error.message).toContain('meta-policy');

@@ -88,7 +88,8 @@ export function alsModelFromArtifact(artifact: Artifact): AlsModel {
   if (!parsed.success) throw invalid(`json: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const { factors: f, alpha, confidence, regularization, itemIds, userIds, trainedUntil } = parsed.data;
   const { itemFactors, meanUserFactor, userRowStart, userRowItems, userRowWeights } = artifact.arrays;
-  if (!(itemFactors instanceof Float32Array) || itemFactors.length !== itemIds.length * f) throw invalid('itemFactors must be a Float32Array of items x factors');
+  if (!(itemFactors instanceof Float32Array) || itemFactors.length !== itemIds.length * f)
+    throw invalid('itemFactors must be a Float32Array of items x factors');
   if (!(meanUserFactor instanceof Float32Array) || meanUserFactor.length !== f) throw invalid('meanUserFactor must be a Float32Array of length factors');
   if (!(userRowStart instanceof Int32Array) || userRowStart.length !== userIds.length + 1) throw invalid('userRowStart must be an Int32Array of users + 1');
   if (!(userRowItems instanceof Int32Array) || !(userRowWeights instanceof Float32Array) || userRowItems.length !== userRowWeights.length) {

@@ -50,10 +50,28 @@ export async function trainAls(ctx: TrainContext<AlsParams>): Promise<TrainResul
 
   for (let iteration = 0; iteration < iterations; iteration++) {
     const itemGram = gramMatrix(items, itemCount, f, lambda);
-    const usersDone = conjugateGradientSweep({ rows: matrix.byUser, extra: userExtra, target: users, fixed: items, gram: itemGram, factors: f, steps: cgSteps, signal: ctx.signal });
+    const usersDone = conjugateGradientSweep({
+      rows: matrix.byUser,
+      extra: userExtra,
+      target: users,
+      fixed: items,
+      gram: itemGram,
+      factors: f,
+      steps: cgSteps,
+      signal: ctx.signal,
+    });
     if (!usersDone) throw aborted();
     const userGram = gramMatrix(users, userCount, f, lambda);
-    const itemsDone = conjugateGradientSweep({ rows: matrix.byItem, extra: itemExtra, target: items, fixed: users, gram: userGram, factors: f, steps: cgSteps, signal: ctx.signal });
+    const itemsDone = conjugateGradientSweep({
+      rows: matrix.byItem,
+      extra: itemExtra,
+      target: items,
+      fixed: users,
+      gram: userGram,
+      factors: f,
+      steps: cgSteps,
+      signal: ctx.signal,
+    });
     if (!itemsDone) throw aborted();
     ctx.progress({ phase: 'fitting', percent: READING_PERCENT + ((100 - READING_PERCENT - 1) * (iteration + 1)) / iterations });
     if (ctx.signal.aborted) throw aborted();

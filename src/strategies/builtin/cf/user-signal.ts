@@ -35,7 +35,9 @@ export function collectUserSignal(model: AlsModel, user: UserState): UserSignal 
     if (item !== undefined) add(item, record.weight);
   }
   // An item can be touched twice if its running sum passed through zero; keep it once.
-  const items = Int32Array.from(new Set(touched)).sort().filter((i) => net[i] !== 0);
+  const items = Int32Array.from(new Set(touched))
+    .sort()
+    .filter((i) => net[i] !== 0);
   const weights = Float64Array.from(items, (i) => net[i]!);
   return { items, weights, hasPositive: weights.some((w) => w > 0) };
 }

@@ -38,13 +38,10 @@ export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptConte
   const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
   const last = user.history[user.history.length - 1]!;
   const random = createRandom(fnv1a(`${user.id}\u0000${user.history.length}\u0000${last.occurredAt}`));
-  const head = adaptHead(
-    model.weights.head,
-    { ...support, states: trace.states },
-    aligned.sampler.sample(settings.negatives, random),
-    items,
-    aligned.bias,
-    { steps: settings.steps, learningRate: settings.learningRate, hidden: H },
-  );
+  const head = adaptHead(model.weights.head, { ...support, states: trace.states }, aligned.sampler.sample(settings.negatives, random), items, aligned.bias, {
+    steps: settings.steps,
+    learningRate: settings.learningRate,
+    hidden: H,
+  });
   return adaptedHeadState(head, { steps: settings.steps, support: support.actions.length });
 }

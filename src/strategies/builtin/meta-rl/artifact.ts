@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { rgError } from '../../../errors.js';
 import type { Artifact, JsonValue } from '../../contract.js';
 import { META_RL_NAME } from './meta-training.js';
-import { POLICY_WEIGHT_NAMES, policyFromArrays, policyWeightSizes, type PolicyShapes, type PolicyWeightName, type PolicyWeights, flattenPolicy } from './policy-weights.js';
+import {
+  POLICY_WEIGHT_NAMES,
+  policyFromArrays,
+  policyWeightSizes,
+  type PolicyShapes,
+  type PolicyWeightName,
+  type PolicyWeights,
+  flattenPolicy,
+} from './policy-weights.js';
 
 export const META_RL_ARTIFACT_FORMAT = 'recgate.meta-rl/1';
 const TOWER_PREFIX = 'tower.';

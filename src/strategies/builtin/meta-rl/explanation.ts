@@ -18,12 +18,7 @@ const VERB: Record<FeedbackType, string> = {
   dismiss: 'dismissed',
 };
 
-export function explainer(
-  steps: readonly HistoryStep[],
-  historyIds: readonly string[],
-  items: ItemSpace,
-  catalog: CatalogView,
-): (row: number) => string {
+export function explainer(steps: readonly HistoryStep[], historyIds: readonly string[], items: ItemSpace, catalog: CatalogView): (row: number) => string {
   const dim = items.dim;
   const candidates = steps.map((s, i) => ({ s, id: historyIds[i]! })).filter(({ s }) => s.row >= 0 && s.weight > 0);
   return (row) => {

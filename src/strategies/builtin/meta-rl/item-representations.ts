@@ -33,7 +33,14 @@ export function idOnlyView(view: CatalogView): CatalogView {
   let stripped = idOnlyViews.get(view);
   if (!stripped) {
     const active = view.active.map(idOnly);
-    stripped = { get: (id) => { const item = view.get(id); return item && idOnly(item); }, active, matches: (id, filter) => view.matches(id, filter) };
+    stripped = {
+      get: (id) => {
+        const item = view.get(id);
+        return item && idOnly(item);
+      },
+      active,
+      matches: (id, filter) => view.matches(id, filter),
+    };
     idOnlyViews.set(view, stripped);
   }
   return stripped;

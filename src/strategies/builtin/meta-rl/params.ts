@@ -17,7 +17,12 @@ export const metaRlParamsSchema = z
     /** Hidden units of the item tower. @default 32 */
     towerHiddenUnits: z.number().int().min(1).max(1024).default(32),
     /** Buckets of the item tower's hashed text tokens. @default 8192 */
-    textHashBuckets: z.number().int().min(16).max(1 << 20).default(8192),
+    textHashBuckets: z
+      .number()
+      .int()
+      .min(16)
+      .max(1 << 20)
+      .default(8192),
     /**
     /**
      * The item tower reads items' text, categories and precomputed embeddings; false blanks them

@@ -69,7 +69,12 @@ export function buildTimelines(
   for (const [userId, unsorted] of stepsOf) {
     const steps = [...unsorted].sort((a, b) => a.occurredAt - b.occurredAt);
     const returns = new Float32Array(steps.length + 1);
-    returns.set(discountedReturns(steps.map((s) => s.weight), gamma));
+    returns.set(
+      discountedReturns(
+        steps.map((s) => s.weight),
+        gamma,
+      ),
+    );
     const slates = (slatesOf.get(userId) ?? [])
       .map(({ shownAt, rows, rewards }) => ({ before: interactionsBefore(steps, shownAt), rows, rewards }))
       .sort((a, b) => a.before - b.before);

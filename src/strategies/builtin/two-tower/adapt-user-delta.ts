@@ -136,7 +136,14 @@ export function adaptUserDelta(items: Float32Array, dim: number, u0: Float32Arra
 }
 
 /** The adaptation loss of a given δ (for tests and reports). */
-export function adaptationLoss(items: Float32Array, dim: number, u0: Float32Array, positives: AdaptPositives, options: AdaptOptions, delta: Float32Array): number {
+export function adaptationLoss(
+  items: Float32Array,
+  dim: number,
+  u0: Float32Array,
+  positives: AdaptPositives,
+  options: AdaptOptions,
+  delta: Float32Array,
+): number {
   const u = Float64Array.from(u0, (x, d) => x + delta[d]!);
   return lossAt(items, dim, positives, options, u, Float64Array.from(delta), new Float64Array(Math.floor(items.length / dim)), null);
 }

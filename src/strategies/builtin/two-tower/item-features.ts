@@ -33,11 +33,7 @@ export interface ItemFeatureRows {
 }
 
 /** Rows for `items`; an undefined entry (an item the catalogue does not know) gets empty features. */
-export function buildItemFeatureRows(
-  items: readonly (CatalogItem | undefined)[],
-  config: ItemFeatureConfig,
-  idf: Float32Array,
-): ItemFeatureRows {
+export function buildItemFeatureRows(items: readonly (CatalogItem | undefined)[], config: ItemFeatureConfig, idf: Float32Array): ItemFeatureRows {
   const count = items.length;
   const tokens = items.map((item) => (item ? itemTokenBuckets(item, config) : { buckets: new Int32Array(0), wordCount: 0 }));
   const tokenStart = new Int32Array(count + 1);

@@ -32,7 +32,12 @@ export const twoTowerParamsSchema = z
     /** Most recent positive interactions the user tower reads. @default 30 */
     historyLength: z.number().int().min(1).max(1000).default(30),
     /** Buckets of the hashed text-token table. @default 16384 */
-    textHashBuckets: z.number().int().min(16).max(1 << 22).default(16384),
+    textHashBuckets: z
+      .number()
+      .int()
+      .min(16)
+      .max(1 << 22)
+      .default(16384),
     /** Text tokens kept per item. @default 48 */
     maxTextTokens: z.number().int().min(1).max(1024).default(48),
     /**

@@ -20,14 +20,10 @@ export function recommendTwoTower(model: TwoTowerModel, request: RecommendReques
   const n = matrix.ids.length;
   // A model trained on no positive interaction has untrained towers: it recommends nothing.
   if (request.k <= 0 || n === 0 || model.config.itemIds.length === 0) return [];
-  const accept = (row: number): boolean =>
-    !request.exclude.has(matrix.ids[row]!) && request.catalog.matches(matrix.ids[row]!, request.filter);
-  const user = withAdaptation(
-    model,
-    userVector(model.weightValues, model.shapes, historyInput(model, request.user.history, request.catalog)),
-    request,
-  );
-  const { rows, scores } = model.scoring === 'tensor' ? scoreWithTensors(model, user, request.k, request, accept) : scoreWithLoop(model, user, request.k, accept);
+  const accept = (row: number): boolean => !request.exclude.has(matrix.ids[row]!) && request.catalog.matches(matrix.ids[row]!, request.filter);
+  const user = withAdaptation(model, userVector(model.weightValues, model.shapes, historyInput(model, request.user.history, request.catalog)), request);
+  const { rows, scores } =
+    model.scoring === 'tensor' ? scoreWithTensors(model, user, request.k, request, accept) : scoreWithLoop(model, user, request.k, accept);
   const explain = explainer(model, request);
   return rows.map((row, i) => ({ itemId: matrix.ids[row]!, score: scores[i]!, explanation: explain(row) }));
 }
@@ -56,13 +52,7 @@ interface Ranked {
   readonly scores: number[];
 }
 
-function scoreWithTensors(
-  model: TwoTowerModel,
-  user: Float32Array,
-  k: number,
-  request: RecommendRequest,
-  accept: (row: number) => boolean,
-): Ranked {
+function scoreWithTensors(model: TwoTowerModel, user: Float32Array, k: number, request: RecommendRequest, accept: (row: number) => boolean): Ranked {
   const { tf } = model;
   const matrix = model.items;
   const n = matrix.ids.length;
@@ -95,12 +85,7 @@ function scoreWithTensors(
   }
 }
 
-function scoreWithLoop(
-  model: TwoTowerModel,
-  u: Float32Array,
-  k: number,
-  accept: (row: number) => boolean,
-): Ranked {
+function scoreWithLoop(model: TwoTowerModel, u: Float32Array, k: number, accept: (row: number) => boolean): Ranked {
   const dim = model.shapes.dim;
   const vectors = model.items.vectors;
   const n = model.items.ids.length;

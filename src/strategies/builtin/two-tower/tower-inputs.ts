@@ -39,12 +39,7 @@ export interface UserTowerInput {
  * Inputs for the items whose features are rows `featureRows` of `features`, with the given
  * id-table rows (0: the item has none).
  */
-export function itemTowerInput(
-  features: ItemFeatureRows,
-  featureRows: ArrayLike<number>,
-  idRows: Int32Array,
-  embeddingDim: number,
-): ItemTowerInput {
+export function itemTowerInput(features: ItemFeatureRows, featureRows: ArrayLike<number>, idRows: Int32Array, embeddingDim: number): ItemTowerInput {
   const size = idRows.length;
   let slots = 0;
   for (let i = 0; i < size; i++) slots += features.tokenStart[featureRows[i]! + 1]! - features.tokenStart[featureRows[i]!]!;
@@ -88,26 +83,14 @@ function idBags(idRows: Int32Array): EmbeddingBags {
  * positions [from, to) of `words` (a range of a shared array, so a batch allocates no views),
  * each of weight `wordWeight`.
  */
-export type AddHistoryItem = (
-  idRow: number,
-  weight: number,
-  key: number,
-  words: Int32Array,
-  from: number,
-  to: number,
-  wordWeight: number,
-) => void;
+export type AddHistoryItem = (idRow: number, weight: number, key: number, words: Int32Array, from: number, to: number, wordWeight: number) => void;
 
 /**
  * A user-tower input of `size` users, filled by `fill(user, add)`, most relevant (recent) item
  * first: the first `historyLength` usable items count (weight > 0, and an id row or words).
  * Each distinct item's words are pooled once per batch, however many users have it.
  */
-export function userTowerInput(
-  size: number,
-  historyLength: number,
-  fill: (user: number, add: AddHistoryItem) => void,
-): UserTowerInput {
+export function userTowerInput(size: number, historyLength: number, fill: (user: number, add: AddHistoryItem) => void): UserTowerInput {
   const history = new GrowingBags(size * historyLength);
   const historyText = new GrowingBags(size * historyLength);
   // Distinct history items times words per item: a guess that saves most regrowth.

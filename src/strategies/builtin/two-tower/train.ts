@@ -71,11 +71,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
   const textConfig = { buckets: params.textHashBuckets, maxTokens: params.maxTextTokens };
   const idf = catalogTokenIdf(catalog, textConfig);
   // Feature row r = id-table row r; row 0 is reserved (no item) and has no features.
-  const features = buildItemFeatureRows(
-    [undefined, ...examples.itemIds.map((id) => byId.get(id))],
-    { ...textConfig, embeddingDim },
-    idf,
-  );
+  const features = buildItemFeatureRows([undefined, ...examples.itemIds.map((id) => byId.get(id))], { ...textConfig, embeddingDim }, idf);
   ctx.log.info('two-tower: training', {
     backend,
     simd,

@@ -28,16 +28,12 @@ export interface TrainingExamples {
 
 /** Build examples from every interaction with weight > 0; ties in time keep reader order. */
 export function buildTrainingExamples(interactions: readonly InteractionRecord[]): TrainingExamples {
-  const positives = interactions
-    .map((record, order) => ({ record, order }))
-    .filter(({ record }) => record.weight > 0);
+  const positives = interactions.map((record, order) => ({ record, order })).filter(({ record }) => record.weight > 0);
   const itemIds = [...new Set(positives.map((p) => p.record.itemId))].sort();
   const rowOf = new Map(itemIds.map((id, i) => [id, i + 1]));
   positives.sort(
     (a, b) =>
-      (a.record.userId < b.record.userId ? -1 : a.record.userId > b.record.userId ? 1 : 0) ||
-      a.record.occurredAt - b.record.occurredAt ||
-      a.order - b.order,
+      (a.record.userId < b.record.userId ? -1 : a.record.userId > b.record.userId ? 1 : 0) || a.record.occurredAt - b.record.occurredAt || a.order - b.order,
   );
   const count = positives.length;
   const itemRows = new Int32Array(count);

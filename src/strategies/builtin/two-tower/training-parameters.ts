@@ -26,12 +26,7 @@ export interface TrainingParameters {
 
 const isTable = (name: WeightName): name is TableName => (TABLES as readonly string[]).includes(name);
 
-export function createTrainingParameters(
-  tf: Tf,
-  initial: TowerWeights<Float32Array>,
-  shapes: TowerShapes,
-  learningRate: number,
-): TrainingParameters {
+export function createTrainingParameters(tf: Tf, initial: TowerWeights<Float32Array>, shapes: TowerShapes, learningRate: number): TrainingParameters {
   const tables = {
     itemIdTable: new LazyAdamTable(initial.itemIdTable, shapes.dim, { learningRate }),
     textTable: new LazyAdamTable(initial.textTable, shapes.dim, { learningRate }),

@@ -41,7 +41,7 @@ export interface ValidationSet {
 export function chooseValidation(examples: TrainingExamples, random: Random): ValidationSet | null {
   const starts: number[] = [];
   const ends: number[] = [];
-  for (let e = 0; e < examples.count; ) {
+  for (let e = 0; e < examples.count;) {
     let end = e + 1;
     while (end < examples.count && examples.userStart[end] === e) end++;
     if (end - e >= 3) {
@@ -51,7 +51,10 @@ export function chooseValidation(examples: TrainingExamples, random: Random): Va
     e = end;
   }
   if (starts.length < MIN_VALIDATION_USERS) return null;
-  const order = random.shuffle(starts.map((_, i) => i)).slice(0, VALIDATION_USERS).sort((a, b) => a - b);
+  const order = random
+    .shuffle(starts.map((_, i) => i))
+    .slice(0, VALIDATION_USERS)
+    .sort((a, b) => a - b);
   const heldOut = new Int32Array(order.length);
   const userEnd = new Int32Array(order.length);
   for (const [v, u] of order.entries()) {
