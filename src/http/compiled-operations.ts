@@ -12,7 +12,9 @@
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { Kind, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createLRUCache, maskError, type Plugin } from 'graphql-yoga';
-import { operationRootFields, scopeError } from './scope-plugin.js';
+import { operationRootFields } from './scope-plugin.js';
+import { scopeError } from '../auth/scope-check.js';
+import { rootFieldScopes, type RootFieldScopes } from '../auth/scopes.js';
 import type { GraphQLContext } from '../schema/context.js';
 
 /** Distinct operations kept; a frontend has tens. @default 1000 */
@@ -22,6 +24,8 @@ export interface CompiledOperation {
   readonly query: CompiledQuery;
   /** Root fields of the operation, for the scope check. */
   readonly rootFields: readonly string[];
+  /** The scopes the schema it was compiled against declares. */
+  readonly scopes: RootFieldScopes;
 }
 
 /** What a request asks: the GraphQL-over-HTTP parameters. */
@@ -51,7 +55,7 @@ export class CompiledOperations {
    * error the scope plugin gives.
    */
   execute(operation: CompiledOperation, context: GraphQLContext, variables: unknown): ExecutionResult | Promise<ExecutionResult> {
-    const denied = scopeError(operation.rootFields, context.apiKey);
+    const denied = scopeError(operation.scopes, operation.rootFields, context.apiKey);
     if (denied) return { errors: [denied] };
     const vars = variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {};
     return operation.query.query(undefined, context, vars) as ExecutionResult | Promise<ExecutionResult>;
@@ -67,7 +71,7 @@ export class CompiledOperations {
     const rootFields = operationRootFields(document, operationName);
     const query = compileQuery(schema, document, operationName ?? undefined);
     if (!rootFields || !isCompiledQuery(query)) return;
-    this.#operations.set(key, { query, rootFields });
+    this.#operations.set(key, { query, rootFields, scopes: rootFieldScopes(schema) });
   }
 
   /** The yoga plugin that fills the cache with the documents yoga validated. */

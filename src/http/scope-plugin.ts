@@ -1,13 +1,14 @@
 /**
  * Checks the caller's API key against the scope every root field of the operation needs,
- * before anything executes: a request without the right key touches nothing.
+ * before anything executes: a request without the right key touches nothing. Each root
+ * field declares its scope where it is defined (`scope()` in `src/auth/scopes.ts`); the
+ * table is read from the built schema once.
  */
 import type { Plugin } from 'graphql-yoga';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { rgError, type RecgateError } from '../errors.js';
-import type { ApiKeyInfo } from '../auth/api-keys.js';
 import type { GraphQLContext } from '../schema/context.js';
-import { allows, requiredScope } from '../auth/scopes.js';
+import { rootFieldScopes } from '../auth/scopes.js';
+import { scopeError } from '../auth/scope-check.js';
 
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
   const out: string[] = [];
@@ -34,23 +35,13 @@ export function operationRootFields(document: DocumentNode, operationName: strin
   return operation ? rootFields(operation.selectionSet, fragments) : null;
 }
 
-/** The error refusing a key that lacks the scope one of these root fields needs; null: allowed. */
-export function scopeError(fields: readonly string[], key: ApiKeyInfo | null): RecgateError | null {
-  for (const field of fields) {
-    const required = requiredScope(field);
-    if (required === null) continue;
-    if (!key) return rgError('RG_ERR_UNAUTHENTICATED');
-    if (!allows(key.scopes, required)) return rgError('RG_ERR_FORBIDDEN', { scope: key.scopes.join(','), operation: field, required });
-  }
-  return null;
-}
-
 export function useApiKeyScopes(): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const fields = operationRootFields(args.document, args.operationName);
       if (!fields) return;
-      const error = scopeError(fields, args.contextValue.apiKey);
+      // Cached per schema: a map lookup after the first request.
+      const error = scopeError(rootFieldScopes(args.schema), fields, args.contextValue.apiKey);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
   };

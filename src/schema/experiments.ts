@@ -14,6 +14,7 @@ import { experimentPreview, type ExperimentPreview, type PreviewEstimate, type V
 import { parseInput } from '../serving/validation.js';
 import type { GraphQLContext } from './context.js';
 import { builder } from './builder.js';
+import { scope } from '../auth/scopes.js';
 
 /** NaN (no users, no denominator) and infinities are unknown values: null in the API. */
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -206,6 +207,7 @@ const ExperimentRef = builder.objectRef<ExperimentRecord>('Experiment').implemen
 
 builder.queryField('experiments', (t) =>
   t.field({
+    ...scope('admin'),
     type: [ExperimentRef],
     description: 'Experiments, oldest first; archived ones only with includeArchived. Scope: admin.',
     args: { status: t.arg({ type: ExperimentStatusEnum, required: false }), includeArchived: t.arg.boolean({ defaultValue: false }) },
@@ -215,6 +217,7 @@ builder.queryField('experiments', (t) =>
 
 builder.queryField('experiment', (t) =>
   t.field({
+    ...scope('admin'),
     type: ExperimentRef,
     nullable: true,
     description: 'One experiment by key, or null. Scope: admin.',
@@ -227,6 +230,7 @@ const actor = (ctx: GraphQLContext): string => ctx.apiKey?.label ?? 'unknown';
 
 builder.mutationField('createExperiment', (t) =>
   t.field({
+    ...scope('admin'),
     type: ExperimentRef,
     description: 'Creates a DRAFT experiment from a spec (see docs/experiments.md). Scope: admin.',
     args: { spec: t.arg({ type: 'JSON', required: true }) },
@@ -236,6 +240,7 @@ builder.mutationField('createExperiment', (t) =>
 
 builder.mutationField('updateExperiment', (t) =>
   t.field({
+    ...scope('admin'),
     type: ExperimentRef,
     description:
       'Changes fields of an experiment. While it runs or is paused, a change of variants, weights, coverage, surfaces, namespace, seed or control needs newPhase: true (results restart from the new phase). Scope: admin.',
@@ -258,6 +263,7 @@ const lifecycle = [
 for (const [field, action, description] of lifecycle) {
   builder.mutationField(field, (t) =>
     t.field({
+      ...scope('admin'),
       type: ExperimentRef,
       description,
       args: { key: t.arg.string({ required: true }) },
@@ -299,6 +305,7 @@ const previewArgs = z.object({ bootstrap: z.number().int().min(10).max(10_000), 
 
 builder.queryField('experimentPreview', (t) =>
   t.field({
+    ...scope('admin'),
     type: PreviewRef,
     description:
       'Estimates variants ([{ key, serving }], as in a spec) from the logged impressions before anyone sees them: IPS, SNIPS and DR with bootstrap intervals; unsupported variants say why. Scope: admin.',

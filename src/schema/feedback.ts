@@ -3,6 +3,7 @@ import { MAX_FEEDBACK_BATCH } from '../serving/input-schemas.js';
 import type { StoredFeedback } from '../serving/feedback-service.js';
 import { builder } from './builder.js';
 import { FeedbackTypeEnum } from './feedback-type.js';
+import { scope } from '../auth/scopes.js';
 
 const FeedbackInput = builder.inputType('FeedbackInput', {
   fields: (t) => ({
@@ -32,6 +33,7 @@ const FeedbackRef = builder.objectRef<StoredFeedback>('Feedback').implement({
 
 builder.mutationField('recordFeedback', (t) =>
   t.field({
+    ...scope('client'),
     type: FeedbackRef,
     description: 'Records what a user did with an item. Scope: client.',
     args: { input: t.arg({ type: FeedbackInput, required: true }) },
@@ -41,6 +43,7 @@ builder.mutationField('recordFeedback', (t) =>
 
 builder.mutationField('recordFeedbackBatch', (t) =>
   t.field({
+    ...scope('client'),
     type: [FeedbackRef],
     description: `Records up to ${MAX_FEEDBACK_BATCH} feedback entries in one transaction: all or nothing. Scope: client.`,
     args: { inputs: t.arg({ type: [FeedbackInput], required: true }) },

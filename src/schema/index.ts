@@ -3,6 +3,7 @@
  */
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { rootFieldScopes } from '../auth/scopes.js';
 import './items.js';
 import './users.js';
 import './feedback.js';
@@ -16,7 +17,11 @@ import './experiments.js';
 let schema: GraphQLSchema | null = null;
 
 export function buildSchema(): GraphQLSchema {
-  schema ??= lexicographicSortSchema(builder.toSchema());
+  if (!schema) {
+    schema = lexicographicSortSchema(builder.toSchema());
+    // Reads the scopes the root fields declare into the table the scope check uses.
+    rootFieldScopes(schema);
+  }
   return schema;
 }
 

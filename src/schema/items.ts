@@ -6,6 +6,7 @@ import { MAX_LIMIT } from '../serving/input-schemas.js';
 import { parseInput } from '../serving/validation.js';
 import { z } from 'zod';
 import { builder } from './builder.js';
+import { scope } from '../auth/scopes.js';
 
 /** Items as the API shows them: the catalogue record plus its internal cursor key. */
 export interface ItemShape extends CatalogItem {
@@ -58,6 +59,7 @@ const ItemInput = builder.inputType('ItemInput', {
 
 builder.queryField('item', (t) =>
   t.field({
+    ...scope('admin'),
     type: ItemRef,
     nullable: true,
     description: 'One item by its external id, or null.',
@@ -68,6 +70,7 @@ builder.queryField('item', (t) =>
 
 builder.queryField('items', (t) =>
   t.connection({
+    ...scope('admin'),
     type: ItemRef,
     description: `Items in catalogue order, at most ${MAX_LIMIT} per page.`,
     args: { filter: t.arg({ type: ItemFilter, required: false }) },
@@ -88,6 +91,7 @@ builder.queryField('items', (t) =>
 
 builder.mutationField('upsertItems', (t) =>
   t.field({
+    ...scope('admin'),
     type: [ItemRef],
     description: 'Creates or replaces up to 1000 items (all fields; categories are replaced). All or nothing.',
     args: { items: t.arg({ type: [ItemInput], required: true }) },

@@ -2,7 +2,9 @@
  * Jobs: `trainStrategy`, `jobs`, `job(id)` and the `jobProgress(id)` subscription (server-
  * sent events). All admin. Backed by BullMQ with REDIS_URL, by the gateway itself without.
  */
-import { allows } from '../auth/scopes.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { rootFieldScopes, scope } from '../auth/scopes.js';
+import { scopeError } from '../auth/scope-check.js';
 import { rgError } from '../errors.js';
 import { parseStrategyParams } from '../strategies/params.js';
 import { searchSpaceOf } from '../strategies/search-space.js';
@@ -56,6 +58,7 @@ const JobRef = builder.objectRef<JobView>('Job').implement({
 
 builder.mutationField('trainStrategy', (t) =>
   t.field({
+    ...scope('admin'),
     type: JobRef,
     description:
       'Queues a train job. The new version is promoted only if it beats the live one on the held-out metric; unchanged data is skipped unless force. Scope: admin.',
@@ -86,6 +89,7 @@ builder.mutationField('trainStrategy', (t) =>
 
 builder.queryField('jobs', (t) =>
   t.field({
+    ...scope('admin'),
     type: [JobRef],
     description: 'Recent jobs, newest first. Scope: admin.',
     args: {
@@ -110,6 +114,7 @@ const TrainScheduleRef = builder.objectRef<ScheduleView>('TrainSchedule').implem
 
 builder.queryField('trainSchedules', (t) =>
   t.field({
+    ...scope('admin'),
     type: [TrainScheduleRef],
     description: 'Scheduled retraining as the workers registered it. Needs Redis (RG_ERR_REDIS_REQUIRED without). Scope: admin.',
     resolve: (_root, _args, ctx) => ctx.services.jobs.schedules(),
@@ -118,6 +123,7 @@ builder.queryField('trainSchedules', (t) =>
 
 builder.queryField('job', (t) =>
   t.field({
+    ...scope('admin'),
     type: JobRef,
     nullable: true,
     description: 'One job with its progress. Scope: admin.',
@@ -128,6 +134,7 @@ builder.queryField('job', (t) =>
 
 builder.mutationField('cancelJob', (t) =>
   t.boolean({
+    ...scope('admin'),
     description:
       'Cancels a job: a waiting one is removed, a running one aborted between steps (nothing is stored). False when it had finished or does not exist. Scope: admin.',
     args: { id: t.arg.id({ required: true }) },
@@ -135,22 +142,22 @@ builder.mutationField('cancelJob', (t) =>
   }),
 );
 
-/** Subscriptions do not pass the execute-time scope check, so this one checks itself. */
-function requireAdmin(ctx: GraphQLContext): void {
-  if (!ctx.apiKey) throw rgError('RG_ERR_UNAUTHENTICATED');
-  if (!allows(ctx.apiKey.scopes, 'admin'))
-    throw rgError('RG_ERR_FORBIDDEN', { scope: ctx.apiKey.scopes.join(','), operation: 'jobProgress', required: 'admin' });
+/** Subscriptions do not pass the execute-time scope check, so they check the scope they declare. */
+function requireDeclaredScope(ctx: GraphQLContext, info: GraphQLResolveInfo): void {
+  const denied = scopeError(rootFieldScopes(info.schema), [info.fieldName], ctx.apiKey);
+  if (denied) throw denied;
 }
 
 builder.subscriptionType({});
 
 builder.subscriptionField('jobProgress', (t) =>
   t.field({
+    ...scope('admin'),
     type: JobRef,
     description: 'The job each time its state or progress changes, until it finishes (server-sent events). Scope: admin.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async (_root, args, ctx) => {
-      requireAdmin(ctx);
+    subscribe: async (_root, args, ctx, info) => {
+      requireDeclaredScope(ctx, info);
       const id = String(args.id);
       if (!(await ctx.services.jobs.get(id))) throw rgError('RG_ERR_JOB_UNKNOWN', { id });
       return jobUpdates(ctx.services.jobs, id);

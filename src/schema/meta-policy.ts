@@ -8,6 +8,7 @@ import { meanRewardOf, pullsOf, EMPTY_ARM } from '../policy/sufficient-statistic
 import { parseInput } from '../serving/validation.js';
 import type { GatewayServices } from './gateway-services.js';
 import { builder } from './builder.js';
+import { scope } from '../auth/scopes.js';
 
 interface ArmShape {
   readonly strategy: string;
@@ -118,6 +119,7 @@ const MetaPolicyRef = builder.objectRef<MetaPolicyShape>('MetaPolicy').implement
 
 builder.queryField('metaPolicy', (t) =>
   t.field({
+    ...scope('admin'),
     type: MetaPolicyRef,
     nullable: true,
     description: 'The meta-policy: arms, per-segment probabilities, pulls, rewards, breakers. Null when it is off. Scope: admin.',
@@ -129,6 +131,7 @@ const floorInput = z.number().min(0).max(1).nullable();
 
 builder.mutationField('setMetaPolicyFloor', (t) =>
   t.field({
+    ...scope('admin'),
     type: MetaPolicyRef,
     description: 'Sets the exploration floor (0 to 1) for every gateway; null restores RECGATE_META_POLICY_FLOOR. Scope: admin.',
     args: { floor: t.arg.float({ required: false }) },
@@ -144,6 +147,7 @@ builder.mutationField('setMetaPolicyFloor', (t) =>
 
 builder.mutationField('resetMetaPolicyStatistics', (t) =>
   t.field({
+    ...scope('admin'),
     type: MetaPolicyRef,
     description: 'Forgets every arm statistic (pulls, rewards, LinUCB sums) for every gateway. Scope: admin.',
     resolve: async (_root, _args, ctx) => {

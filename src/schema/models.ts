@@ -1,6 +1,7 @@
 /** Model versions: `modelVersions`, `promoteModel`, `rollbackModel` (all admin). */
 import { MODEL_STATUSES, type ModelVersionSummary } from '../models/model-version.js';
 import { builder } from './builder.js';
+import { scope } from '../auth/scopes.js';
 
 const ModelStatusEnum = builder.enumType('ModelStatus', {
   values: Object.fromEntries(MODEL_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as Record<
@@ -33,6 +34,7 @@ const ModelVersionRef = builder.objectRef<ModelVersionSummary>('ModelVersion').i
 
 builder.queryField('modelVersions', (t) =>
   t.field({
+    ...scope('admin'),
     type: [ModelVersionRef],
     description: 'Stored model versions, newest first. Scope: admin.',
     args: {
@@ -51,6 +53,7 @@ builder.queryField('modelVersions', (t) =>
 
 builder.mutationField('promoteModel', (t) =>
   t.field({
+    ...scope('admin'),
     type: ModelVersionRef,
     description: 'Makes a version live whatever its metrics; every gateway switches to it. Scope: admin.',
     args: { id: t.arg.id({ required: true }) },
@@ -64,6 +67,7 @@ builder.mutationField('promoteModel', (t) =>
 
 builder.mutationField('rollbackModel', (t) =>
   t.field({
+    ...scope('admin'),
     type: ModelVersionRef,
     description: 'Returns a strategy to its previous live version (the current one becomes a candidate). Scope: admin.',
     args: { strategy: t.arg.string({ required: true }) },

@@ -5,6 +5,7 @@ import { MAX_LIMIT, MAX_SESSION_ITEMS, MAX_SIMILAR_ITEMS, recommendationsInput, 
 import { parseInput } from '../serving/validation.js';
 import { builder } from './builder.js';
 import { ItemRef } from './items.js';
+import { scope } from '../auth/scopes.js';
 
 const SlateItemRef = builder.objectRef<SlateItem>('SlateItem').implement({
   fields: (t) => ({
@@ -66,6 +67,7 @@ const RecommendationFilter = builder.inputType('RecommendationFilter', {
 
 builder.queryField('recommendations', (t) =>
   t.field({
+    ...scope('client'),
     type: SlateRef,
     description: 'A slate of items for a user. Unknown users get a slate too (they are new users). Scope: client.',
     args: {
@@ -100,6 +102,7 @@ builder.queryField('recommendations', (t) =>
 
 builder.queryField('similarItems', (t) =>
   t.field({
+    ...scope('client'),
     type: SlateRef,
     description:
       'Items similar to the given ones ("more like this" on an item page, "often bought with" in a cart), served and logged like any slate: send feedback against its impressionId with its userId. The serving policy chooses among strategies that can answer (item-item, als, two-tower). Scope: client.',

@@ -2,6 +2,7 @@
 import type { RegisteredStrategy } from '../strategies/registry.js';
 import type { LiveModel } from '../models/live-models.js';
 import { builder } from './builder.js';
+import { scope } from '../auth/scopes.js';
 
 interface StrategyShape {
   readonly entry: RegisteredStrategy;
@@ -43,6 +44,7 @@ const StrategyRef = builder.objectRef<StrategyShape>('Strategy').implement({
 
 builder.queryField('strategies', (t) =>
   t.field({
+    ...scope('admin'),
     type: [StrategyRef],
     description: 'Registered strategies with their status and loaded model.',
     resolve: (_root, _args, ctx) => {

@@ -4,6 +4,7 @@ import { ItemRef } from './items.js';
 import { FeedbackTypeEnum } from './feedback-type.js';
 import type { StoredInteraction, StoredUser } from '../db/index.js';
 import { MAX_LIMIT } from '../serving/input-schemas.js';
+import { scope } from '../auth/scopes.js';
 
 const InteractionRef = builder.objectRef<StoredInteraction>('Interaction');
 
@@ -53,6 +54,7 @@ const DeleteUserResult = builder.objectRef<{ deleted: boolean; interactions: num
 
 builder.queryField('user', (t) =>
   t.field({
+    ...scope('admin'),
     type: UserRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
@@ -62,6 +64,7 @@ builder.queryField('user', (t) =>
 
 builder.mutationField('upsertUser', (t) =>
   t.field({
+    ...scope('admin'),
     type: UserRef,
     description: "Creates a user or replaces the user's attributes.",
     args: { user: t.arg({ type: UserInput, required: true }) },
@@ -71,6 +74,7 @@ builder.mutationField('upsertUser', (t) =>
 
 builder.mutationField('deleteUser', (t) =>
   t.field({
+    ...scope('admin'),
     type: DeleteUserResult,
     description: 'Forgets a user: deletes the user, their interactions and the impressions served to them.',
     args: { id: t.arg.id({ required: true }) },
