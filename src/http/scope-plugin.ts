@@ -8,6 +8,7 @@ import { rgError, type RecgateError } from '../errors.js';
 import type { ApiKeyInfo } from '../auth/api-keys.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { allows, requiredScope } from '../auth/scopes.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
   const out: string[] = [];
@@ -51,7 +52,7 @@ export function useApiKeyScopes(): Plugin<GraphQLContext> {
       const fields = operationRootFields(args.document, args.operationName);
       if (!fields) return;
       const error = scopeError(fields, args.contextValue.apiKey);
-      if (error) setResultAndStopExecution({ errors: [error] });
+      if (error) setResultAndStopExecution({ errors: [toGraphQLError(error)] });
     },
   };
 }
