@@ -2,10 +2,11 @@
  * The one table of recgate error codes. Every expected failure, in the API, the CLI, an
  * importer or a plugin loader, is one of these. The README lists them all (a test checks).
  *
- * Over GraphQL an error surfaces as `errors[].extensions.code` = the `RG_ERR_*` name; anything
- * not in this table is masked as INTERNAL_SERVER_ERROR by graphql-yoga.
+ * A RecgateError is a plain `Error` with a code, so the CLI, importers and strategies carry no
+ * GraphQL. The API edge (`src/http/to-graphql-error.ts`) maps it to a GraphQLError whose
+ * `errors[].extensions.code` is the `RG_ERR_*` name; anything not in this table is masked as
+ * INTERNAL_SERVER_ERROR by graphql-yoga.
  */
-import { GraphQLError } from 'graphql';
 
 interface ErrorSpec {
   /** Message template; `{name}` placeholders are filled from the details. */
@@ -143,24 +144,21 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export type ErrorDetails = Record<string, string | number | boolean | undefined>;
 
-/** An expected, coded failure. A GraphQLError, so yoga shows it to clients unmasked. */
-export class RecgateError extends GraphQLError {
+/** An expected, coded failure. The API edge shows it to clients unmasked, with its code. */
+export class RecgateError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
+  /** The HTTP status the API answers with when this is the only error. @default 200 */
+  readonly httpStatus: number;
 
   constructor(code: ErrorCode, details: ErrorDetails = {}, options: { cause?: unknown } = {}) {
     const spec: ErrorSpec = ERRORS[code];
     const message = spec.message.replace(/\{(\w+)\}/g, (_, key: string) => String(details[key] ?? `{${key}}`));
-    super(message, {
-      originalError: options.cause instanceof Error ? options.cause : undefined,
-      extensions: {
-        code,
-        ...(spec.httpStatus ? { http: { status: spec.httpStatus } } : {}),
-      },
-    });
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RecgateError';
     this.code = code;
     this.details = details;
+    this.httpStatus = spec.httpStatus ?? 200;
   }
 }
 
@@ -171,4 +169,13 @@ export function rgError(code: ErrorCode, details?: ErrorDetails, options?: { cau
 
 export function isRecgateError(value: unknown): value is RecgateError {
   return value instanceof RecgateError;
+}
+
+/** The RecgateError an error stands for: itself, or one in its `originalError` chain (how GraphQL wraps what resolvers throw). */
+export function recgateErrorIn(value: unknown): RecgateError | undefined {
+  for (let current = value, depth = 0; current && typeof current === 'object' && depth < 10; depth++) {
+    if (current instanceof RecgateError) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }

@@ -11,10 +11,11 @@
  */
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { Kind, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
-import { createLRUCache, maskError, type Plugin } from 'graphql-yoga';
+import { createLRUCache, type Plugin } from 'graphql-yoga';
 import { operationRootFields } from './scope-plugin.js';
 import { scopeError } from '../auth/scope-check.js';
 import { rootFieldScopes, type RootFieldScopes } from '../auth/scopes.js';
+import { maskErrorAtEdge, toGraphQLError } from './to-graphql-error.js';
 import type { GraphQLContext } from '../schema/context.js';
 
 /** Distinct operations kept; a frontend has tens. @default 1000 */
@@ -56,7 +57,7 @@ export class CompiledOperations {
    */
   execute(operation: CompiledOperation, context: GraphQLContext, variables: unknown): ExecutionResult | Promise<ExecutionResult> {
     const denied = scopeError(operation.scopes, operation.rootFields, context.apiKey);
-    if (denied) return { errors: [denied] };
+    if (denied) return { errors: [toGraphQLError(denied)] };
     const vars = variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {};
     return operation.query.query(undefined, context, vars) as ExecutionResult | Promise<ExecutionResult>;
   }
@@ -103,11 +104,11 @@ export interface CompiledOperationsPluginOptions {
 /**
  * Serves requests whose operation is compiled straight from yoga's parameters, before
  * parsing: the result goes through yoga's result processing (status, headers, accept) like
- * any other. Unexpected errors are masked as yoga masks them.
+ * any other. Errors are masked as yoga masks them (coded failures keep their code).
  */
 export function useCompiledOperations(operations: CompiledOperations, options: CompiledOperationsPluginOptions): Plugin<GraphQLContext> {
   const maskOne = (error: GraphQLError): GraphQLError => {
-    const masked = maskError(error, 'Unexpected error.', options.isDev ?? false) as GraphQLError;
+    const masked = maskErrorAtEdge(error, 'Unexpected error.', options.isDev ?? false) as GraphQLError;
     if (masked !== error) options.onMasked?.(error);
     return masked;
   };

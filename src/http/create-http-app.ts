@@ -19,6 +19,7 @@ import { useQueryLimits } from './query-limits.js';
 import { useApiKeyScopes } from './scope-plugin.js';
 import { useBodyLimit } from './use-body-limit.js';
 import { useHealth, type Readiness } from './use-health.js';
+import { maskErrorAtEdge } from './to-graphql-error.js';
 
 export type HttpApp = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
@@ -47,7 +48,8 @@ export function createHttpApp(services: GatewayServices, options: HttpAppOptions
     graphiql: config.development ? graphiqlOptions(options.graphiql) : false,
     renderGraphiQL: offlineGraphiQLRenderer(),
     landingPage: false,
-    maskedErrors: { isDev: config.development },
+    // Coded failures (RecgateError) become coded GraphQLErrors; the rest is masked.
+    maskedErrors: { isDev: config.development, maskError: maskErrorAtEdge },
     logging: logger,
     context: ({ request }) => context(request),
     // useBodyLimit replaces yoga's own limit (see there).

@@ -6,6 +6,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { rgError } from '../errors.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
 export interface QueryLimits {
   readonly maxDepth: number;
@@ -23,7 +24,7 @@ const recodable = (error: GraphQLError): boolean => !error.extensions?.code || e
 
 function recode(error: unknown): unknown {
   if (error instanceof GraphQLError && recodable(error) && ARMOR_REJECTION.test(error.message)) {
-    return rgError('RG_ERR_QUERY_TOO_COMPLEX', { reason: error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '') });
+    return toGraphQLError(rgError('RG_ERR_QUERY_TOO_COMPLEX', { reason: error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '') }));
   }
   return error;
 }

@@ -9,6 +9,7 @@ import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDef
 import type { GraphQLContext } from '../schema/context.js';
 import { rootFieldScopes } from '../auth/scopes.js';
 import { scopeError } from '../auth/scope-check.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
   const out: string[] = [];
@@ -42,7 +43,7 @@ export function useApiKeyScopes(): Plugin<GraphQLContext> {
       if (!fields) return;
       // Cached per schema: a map lookup after the first request.
       const error = scopeError(rootFieldScopes(args.schema), fields, args.contextValue.apiKey);
-      if (error) setResultAndStopExecution({ errors: [error] });
+      if (error) setResultAndStopExecution({ errors: [toGraphQLError(error)] });
     },
   };
 }

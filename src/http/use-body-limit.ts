@@ -7,6 +7,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import { rgError } from '../errors.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
 const CONTENT_LENGTH = /^\d+$/;
 
@@ -20,7 +21,7 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw rgError('RG_ERR_REQUEST_TOO_LARGE', { size: `more than ${limit}`, limit });
+      throw toGraphQLError(rgError('RG_ERR_REQUEST_TOO_LARGE', { size: `more than ${limit}`, limit }));
     }
     chunks.push(value);
   }
@@ -33,7 +34,7 @@ export function useBodyLimit(limit: number): Plugin {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const declared = request.headers.get('content-length');
       if (declared !== null) {
-        if (CONTENT_LENGTH.test(declared) && Number(declared) > limit) throw rgError('RG_ERR_REQUEST_TOO_LARGE', { size: declared, limit });
+        if (CONTENT_LENGTH.test(declared) && Number(declared) > limit) throw toGraphQLError(rgError('RG_ERR_REQUEST_TOO_LARGE', { size: declared, limit }));
         if (CONTENT_LENGTH.test(declared)) return;
       }
       if (!requestParser || !request.body) return;

@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
+import { recgateErrorIn } from '../errors.js';
 import { redactSecrets, type AppLogger } from '../logger.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -47,7 +48,9 @@ function describeError(error: unknown): Record<string, unknown> {
 
 /**
  * yoga's logger: yoga calls `error` once for each error it masks (in execution, in parsing
- * or building the context); that is the one log line per unexpected error.
+ * or building the context); that is the one log line per unexpected error. A coded failure
+ * (RecgateError) is expected: the edge maps it to its coded GraphQLError, which yoga reports
+ * as a replaced error, but it is not logged.
  */
 export function yogaErrorLogger(log: AppLogger): YogaLogger {
   const quiet = (): void => {};
@@ -55,7 +58,10 @@ export function yogaErrorLogger(log: AppLogger): YogaLogger {
     debug: quiet,
     info: quiet,
     warn: (...args: unknown[]) => log.warn('graphql warning', { requestId: currentRequestId(), detail: redactSecrets(args.map(String).join(' ')) }),
-    error: (...args: unknown[]) => log.error('unexpected error', { requestId: currentRequestId(), ...describeError(args[0]) }),
+    error: (...args: unknown[]) => {
+      if (recgateErrorIn(args[0])) return;
+      log.error('unexpected error', { requestId: currentRequestId(), ...describeError(args[0]) });
+    },
   };
 }
 

@@ -52,9 +52,9 @@ describe('scopes declared on the root fields', () => {
     expect(scopes.required('misspelt')).toBe('admin');
     expect(scopes.required('notInTheSchema')).toBe('admin');
     expect(scopeError(scopes, ['open'], clientKey)).toBeNull();
-    expect(scopeError(scopes, ['open', 'forgotten'], clientKey)?.extensions.code).toBe('RG_ERR_FORBIDDEN');
-    expect(scopeError(scopes, ['misspelt'], clientKey)?.extensions.code).toBe('RG_ERR_FORBIDDEN');
-    expect(scopeError(scopes, ['forgotten'], null)?.extensions.code).toBe('RG_ERR_UNAUTHENTICATED');
+    expect(scopeError(scopes, ['open', 'forgotten'], clientKey)?.code).toBe('RG_ERR_FORBIDDEN');
+    expect(scopeError(scopes, ['misspelt'], clientKey)?.code).toBe('RG_ERR_FORBIDDEN');
+    expect(scopeError(scopes, ['forgotten'], null)?.code).toBe('RG_ERR_UNAUTHENTICATED');
     expect(scopeError(scopes, ['forgotten', '__typename'], adminKey)).toBeNull();
   });
 });
