@@ -3,6 +3,7 @@
  * variable is listed in the README; a bad value stops start-up with RG_ERR_CONFIG.
  */
 import { z } from 'zod';
+import { parseFeedbackTypeWeights } from './feedback-type-weights.js';
 import { rgError } from '../errors.js';
 import { DEFAULT_SIGNAL_POLICY, type SignalPolicy } from '../interactions/signal-policy.js';
 import { DEFAULT_FEEDBACK_BOUNDS, ratingScaleText, type FeedbackBounds } from '../interactions/feedback-bounds.js';
@@ -172,24 +173,6 @@ const list = (raw: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function parseWeights(spec: string, base: SignalPolicy['weights']): SignalPolicy['weights'] {
-  const weights = { ...base };
-  for (const part of spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [type, raw] = part.split('=').map((s) => s.trim());
-    const value = Number(raw);
-    if (!type || !(type in weights) || raw === undefined || !Number.isFinite(value)) {
-      throw rgError('RG_ERR_CONFIG', {
-        reason: `RECGATE_SIGNAL_WEIGHTS entry "${part}" must be <type>=<number> with type one of ${Object.keys(weights).join(', ')}`,
-      });
-    }
-    weights[type as keyof typeof weights] = value;
-  }
-  return weights;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -204,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     development: e.NODE_ENV === 'development',
     signalPolicy: Object.freeze({
-      weights: Object.freeze(parseWeights(e.RECGATE_SIGNAL_WEIGHTS, DEFAULT_SIGNAL_POLICY.weights)),
+      weights: Object.freeze(parseFeedbackTypeWeights('RECGATE_SIGNAL_WEIGHTS', e.RECGATE_SIGNAL_WEIGHTS, DEFAULT_SIGNAL_POLICY.weights)),
       ratingPositiveMin: e.RECGATE_RATING_POSITIVE_MIN,
     }),
     feedbackBounds: Object.freeze({

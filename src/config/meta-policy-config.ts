@@ -3,8 +3,9 @@
  * schema by `src/config/config.ts`) and the frozen value the policy runs with.
  */
 import { z } from 'zod';
+import { parseFeedbackTypeWeights } from './feedback-type-weights.js';
 import { rgError } from '../errors.js';
-import { FEEDBACK_TYPES, type FeedbackType } from '../interactions/feedback-type.js';
+import type { FeedbackType } from '../interactions/feedback-type.js';
 
 /** Built-in feature names (computed in src/policy/context-features.ts); `context.<field>` features read the request's context argument. */
 export const CONTEXT_FEATURES = ['interactions', 'recency', 'new-user', 'surface', 'hour'] as const;
@@ -84,24 +85,6 @@ export interface MetaPolicyConfig {
   readonly breakerCooldownMs: number;
 }
 
-function parseRewardWeights(spec: string): Record<FeedbackType, number> {
-  const weights: Record<FeedbackType, number> = { ...DEFAULT_REWARD_WEIGHTS };
-  for (const part of spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [type, raw] = part.split('=').map((s) => s.trim());
-    const value = Number(raw);
-    if (!type || !(FEEDBACK_TYPES as readonly string[]).includes(type) || raw === undefined || raw === '' || !Number.isFinite(value)) {
-      throw rgError('RG_ERR_CONFIG', {
-        reason: `RECGATE_REWARD_WEIGHTS entry "${part}" must be <type>=<number> with type one of ${FEEDBACK_TYPES.join(', ')}`,
-      });
-    }
-    weights[type as FeedbackType] = value;
-  }
-  return weights;
-}
-
 function parseFeatures(spec: string): string[] {
   const names = spec
     .split(',')
@@ -132,7 +115,7 @@ export function metaPolicyConfig(e: MetaPolicyEnv): MetaPolicyConfig {
     redisPrefix: e.RECGATE_META_POLICY_REDIS_PREFIX,
     syncMs: e.RECGATE_META_POLICY_SYNC_MS,
     snapshotSeconds: e.RECGATE_META_POLICY_SNAPSHOT_SECONDS,
-    rewardWeights: Object.freeze(parseRewardWeights(e.RECGATE_REWARD_WEIGHTS)),
+    rewardWeights: Object.freeze(parseFeedbackTypeWeights('RECGATE_REWARD_WEIGHTS', e.RECGATE_REWARD_WEIGHTS, DEFAULT_REWARD_WEIGHTS)),
     rewardWindowMs: e.RECGATE_REWARD_WINDOW_SECONDS * 1000,
     defaultReward: e.RECGATE_REWARD_DEFAULT,
     sweepSeconds: e.RECGATE_REWARD_SWEEP_SECONDS,
