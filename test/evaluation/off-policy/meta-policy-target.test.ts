@@ -6,9 +6,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../support/run-command.js';
 import { registerOpeCommand } from '../../../src/cli/commands/ope.js';
 import { isRecgateError } from '../../../src/errors.js';
 import { evaluateOffPolicy, resolveTargetPolicy, type LoggedBanditFeedback, type TargetPolicyProviders } from '../../../src/evaluation/off-policy/index.js';
@@ -42,22 +42,8 @@ const SLATES = 120;
 const SLATE = 'query($u: ID!, $s: String!) { recommendations(userId: $u, limit: 2, surface: $s) { impressionId strategy propensity items { item { id } } } }';
 const FEEDBACK = 'mutation($input: FeedbackInput!) { recordFeedback(input: $input) { id } }';
 
-/** Runs `recgate <args>` in process; returns what it printed. */
-async function run(args: string[]): Promise<string> {
-  const program = new Command('recgate').exitOverride();
-  registerOpeCommand(program);
-  let printed = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return printed;
-}
+/** Runs `recgate ope <args>` in process; returns what it printed. */
+const run = (args: string[]): Promise<string> => runCommand(registerOpeCommand, args);
 
 async function codedError(work: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
