@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { rgError } from '../errors.js';
+import { externalId } from '../external-id.js';
 import { FEEDBACK_TYPES } from '../interactions/feedback-type.js';
 import { parseInput } from '../serving/validation.js';
 import { METRIC_NAMES } from './metric-names.js';
@@ -68,7 +69,7 @@ const fields = {
   /** Feedback type the conversions metric counts. @default purchase */
   conversionType: z.enum(FEEDBACK_TYPES),
   /** { userId: variantKey }: these users always get that variant (QA). */
-  forcedVariants: z.record(z.string().min(1).max(256), z.string()).refine((r) => Object.keys(r).length <= 1000, 'at most 1,000 forced users'),
+  forcedVariants: z.record(externalId, z.string()).refine((r) => Object.keys(r).length <= 1000, 'at most 1,000 forced users'),
 };
 
 const createSchema = z

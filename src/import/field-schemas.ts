@@ -3,9 +3,10 @@
  * failure becomes a bad-row reason. Each format validates every row with these.
  */
 import { z } from 'zod';
+import { externalId } from '../external-id.js';
 
-/** An external id: trimmed, non-empty, at most 256 characters. */
-export const externalIdSchema = z.string().trim().min(1, { error: 'is empty' }).max(256, { error: 'is longer than 256 characters' });
+/** An external id: the same rule as the API's (src/external-id.ts). */
+export const externalIdSchema = externalId;
 
 const decimalPattern = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 

@@ -88,10 +88,12 @@ export function feedbackProblem(bounds: FeedbackBounds, facts: FeedbackFacts, no
       };
     }
   }
-  if (facts.type === 'purchase' && facts.value !== null && facts.value <= 0) {
+  // A quantity, when given, counts items: a cart line of -3 is a removal, not an add.
+  if ((facts.type === 'purchase' || facts.type === 'add_to_cart') && facts.value !== null && facts.value <= 0) {
+    const returns = facts.type === 'purchase' ? 'returns are not purchases' : 'a removal from the cart is not an add';
     return {
       code: 'RG_ERR_FEEDBACK_VALUE',
-      reason: `purchase quantity ${facts.value} is not positive (omit the value for a quantity of 1; returns are not purchases)`,
+      reason: `${facts.type} quantity ${facts.value} is not positive (omit the value for a quantity of 1; ${returns})`,
     };
   }
   return null;

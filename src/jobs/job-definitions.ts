@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { EVAL_PROTOCOLS } from '../evaluation/offline/protocols.js';
 import { rgError } from '../errors.js';
+import { externalId } from '../external-id.js';
 import { MAX_SEARCH_BUDGET_SECONDS } from '../config/search-budget.js';
 
 export const JOB_QUEUES = ['train', 'adapt', 'evaluate'] as const;
@@ -53,7 +54,7 @@ export const trainPayload = z
   })
   .strict();
 
-export const adaptPayload = z.object({ userId: z.string().min(1).max(256) }).strict();
+export const adaptPayload = z.object({ userId: externalId }).strict();
 
 export const evaluatePayload = z
   .object({

@@ -3,6 +3,7 @@
  * ranges, so no request can ask for an unbounded amount of work or storage.
  */
 import { z } from 'zod';
+import { externalId } from '../external-id.js';
 import { FEEDBACK_TYPES } from '../interactions/feedback-type.js';
 
 /** Largest slate a request may ask for. */
@@ -15,7 +16,7 @@ export const MAX_FEEDBACK_BATCH = 1_000;
 /** Largest JSON object accepted for `context` or `attributes`, as serialised bytes. */
 export const MAX_JSON_BYTES = 8_192;
 
-export const externalId = z.string().trim().min(1, 'must not be empty').max(256, 'at most 256 characters');
+export { externalId };
 
 export const jsonObject = z
   .record(z.string(), z.unknown())

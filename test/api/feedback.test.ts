@@ -162,6 +162,7 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
       [{ type: 'RATING' }, 'a rating needs a value between 0 and 10'],
       [{ type: 'PURCHASE', value: -2 }, 'purchase quantity -2 is not positive'],
       [{ type: 'PURCHASE', value: 0 }, 'purchase quantity 0 is not positive'],
+      [{ type: 'ADD_TO_CART', value: -3 }, 'add_to_cart quantity -3 is not positive'],
     ])('refuses %o with RG_ERR_FEEDBACK_VALUE, storing nothing', async (feedback, reason) => {
       const stored = await count();
       const r = await t.gql(RECORD, { input: { userId: 'values', itemId: 'i1', ...feedback } }, t.clientKey);
@@ -218,5 +219,19 @@ describe.each(TEST_PROVIDERS)('feedback on %s', (provider) => {
     expect(badDate.errors?.[0]?.message).toMatch(/DateTime/);
     expect(errorCode(badDate)).toBe('RG_ERR_INVALID_INPUT');
     expect(await count()).toBe(before);
+  });
+
+  it.each([
+    ['a NUL in the user id', { userId: 'u\u00001', itemId: 'i1' }, 'input.userId'],
+    ['a newline in the item id', { userId: 'u1', itemId: 'i1\n' + 'i2' }, 'input.itemId'],
+    ['an escape in the user id', { userId: '\u001b[31mred', itemId: 'i1' }, 'input.userId'],
+  ])('refuses %s with RG_ERR_INVALID_INPUT, storing nothing', async (_, ids, path) => {
+    const before = await count();
+    const users = await t.database.db.prisma.user.count();
+    const r = await t.gql(RECORD, { input: { ...ids, type: 'CLICK' } }, t.clientKey);
+    expect(errorCode(r)).toBe('RG_ERR_INVALID_INPUT');
+    expect(r.errors![0]!.message).toContain(`${path}: contains a control character`);
+    expect(await count()).toBe(before);
+    expect(await t.database.db.prisma.user.count()).toBe(users);
   });
 });

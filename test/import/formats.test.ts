@@ -220,14 +220,19 @@ describe('csv', () => {
       'u1,i1,rating,five,1700000000',
       'u1,i1,view,,1700000000',
       ',i1,view,,1700000000',
+      'u\u00002,i1,view,,1700000000',
+      'u1,i1,add_to_cart,-2,1700000000',
     ]);
     const data = await loadDataset('csv', file);
     expect(data.interactions).toHaveLength(1);
-    expect(data.badRows.map((b) => `${b.file}:${b.line}`)).toEqual([2, 3, 4, 6].map((l) => `${file}:${l}`));
+    expect(data.badRows.map((b) => `${b.file}:${b.line}`)).toEqual([2, 3, 4, 6, 7, 8].map((l) => `${file}:${l}`));
     expect(data.badRows[0]!.reason).toMatch(/type is "like", not one of view, click, add_to_cart, purchase, rating, dismiss/);
     expect(data.badRows[1]!.reason).toMatch(/ts is neither unix seconds nor ISO 8601 with a time zone/);
     expect(data.badRows[2]!.reason).toMatch(/value is not a number/);
     expect(data.badRows[3]!.reason).toMatch(/user is empty/);
+    // PostgreSQL cannot store a NUL: the importer refuses it as the API does.
+    expect(data.badRows[4]!.reason).toMatch(/user contains a control character/);
+    expect(data.badRows[5]!.reason).toMatch(/add_to_cart quantity -2 is not positive/);
   });
 
   it('requires the header, and a file rather than a directory', async () => {
