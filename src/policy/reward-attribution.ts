@@ -102,12 +102,18 @@ export class RewardAttribution {
         orderBy: { createdAt: 'asc' },
         take: SWEEP_BATCH,
       });
+      // One conditional statement claims the whole batch: a row feedback (or another
+      // gateway's sweep) claimed in between is not returned, so each impression still counts
+      // once, and a backlog costs one write per batch instead of one per slate (a long queue of
+      // single-row writes held SQLite's one writer against feedback).
+      const claimed = await db.prisma.impression.updateManyAndReturn({
+        where: { id: { in: expired.map((i) => i.id) }, reward: null },
+        data: { reward, rewardedAt: new Date(this.#now()) },
+        select: { id: true },
+      });
+      const won = new Set(claimed.map((c) => c.id));
       for (const impression of expired) {
-        const claimed = await db.prisma.impression.updateMany({
-          where: { id: impression.id, reward: null },
-          data: { reward, rewardedAt: new Date(this.#now()) },
-        });
-        if (claimed.count !== 1) continue;
+        if (!won.has(impression.id)) continue;
         const features = featuresOf(impression.features);
         if (features) await policy.reward(impression.strategy, features, reward, true);
         finalised++;

@@ -90,6 +90,33 @@ describe.each(TEST_PROVIDERS)('rewards on %s', (provider) => {
     expect(arm.lastUpdate).not.toBeNull();
   });
 
+  it('sweeps a backlog bigger than one batch, each slate once, leaving rewarded ones alone', async () => {
+    const runtime = t.gateway.services.metaPolicy!;
+    const pullsBefore = (await popularity()).pulls;
+    const old = new Date(Date.now() - 10 * WINDOW_MS);
+    const features = { interactions: '0', 'new-user': 'true', surface: 'default', 'context.device': 'ios' };
+    const rows = Array.from({ length: 1_100 }, (_, i) => ({
+      id: `backlog-${String(i).padStart(4, '0')}`,
+      userExternalId: `backlog-user-${i % 50}`,
+      surface: 'default',
+      strategy: 'popularity',
+      items: [],
+      propensity: 1,
+      context: {},
+      features,
+      variant: 'meta-policy',
+      // Every tenth slate was already rewarded by its feedback: the sweep must not count it again.
+      ...(i % 10 === 0 ? { reward: 2, rewardedAt: old } : {}),
+      createdAt: old,
+    }));
+    await t.database.db.prisma.impression.createMany({ data: rows });
+    expect(await runtime.rewards.sweep()).toBe(990);
+    expect(await runtime.rewards.sweep()).toBe(0);
+    expect(await t.database.db.prisma.impression.count({ where: { id: { startsWith: 'backlog-' }, reward: -0.5 } })).toBe(990);
+    expect(await t.database.db.prisma.impression.count({ where: { id: { startsWith: 'backlog-' }, reward: 2 } })).toBe(110);
+    expect((await popularity()).pulls).toBe(pullsBefore + 990);
+  });
+
   it('survives a restart through the snapshot', async () => {
     const runtime = t.gateway.services.metaPolicy!;
     await runtime.snapshot();
