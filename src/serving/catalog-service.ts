@@ -23,6 +23,13 @@ import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { AdaptedStateStore } from '../adaptation/adapted-state-store.js';
 
 /**
+ * A call may write 1,000 items; Prisma's default 5 s for an interactive transaction is not
+ * enough on a busy database (it failed as an internal error under load), so the call gets the
+ * time it needs and waits its turn for the write lock a while.
+ */
+const UPSERT_TRANSACTION = { maxWait: 10_000, timeout: 60_000 } as const;
+
+/**
  * The catalogue and its users as the API reads and writes them: resolvers call this, never
  * the database.
  */
@@ -63,8 +70,12 @@ export class CatalogService {
   /** Creates or replaces items (all fields, categories included); returns their external ids. */
   async upsertItems(rawItems: unknown): Promise<string[]> {
     const items = parseInput(itemsInput, rawItems, 'items');
+    // An id given twice in one call is written once, with its last values.
+    const latest = [...new Map(items.map((item) => [item.id, item])).values()];
     await this.deps.db.prisma.$transaction(async (tx) => {
-      for (const item of items) {
+      const categories: Array<{ itemId: number; name: string }> = [];
+      const rowIds: number[] = [];
+      for (const item of latest) {
         const data = {
           title: item.title,
           description: item.description,
@@ -78,11 +89,14 @@ export class CatalogService {
           update: data,
           select: { id: true },
         });
-        await tx.itemCategory.deleteMany({ where: { itemId: row.id } });
-        const categories = [...new Set(item.categories)];
-        if (categories.length > 0) await tx.itemCategory.createMany({ data: categories.map((name) => ({ itemId: row.id, name })) });
+        rowIds.push(row.id);
+        for (const name of new Set(item.categories)) categories.push({ itemId: row.id, name });
       }
-    });
+      // Categories in two statements for the whole call rather than two per item: a call of
+      // 1,000 items holds the write transaction (SQLite's one writer) a third as long.
+      await tx.itemCategory.deleteMany({ where: { itemId: { in: rowIds } } });
+      if (categories.length > 0) await tx.itemCategory.createMany({ data: categories });
+    }, UPSERT_TRANSACTION);
     await this.deps.cache.refresh();
     return items.map((i) => i.id);
   }

@@ -65,6 +65,17 @@ describe.each(TEST_PROVIDERS)('catalogue on %s', (provider) => {
     expect(await t.database.db.prisma.item.count({ where: { externalId: 'ok-1' } })).toBe(0);
   });
 
+  it('writes a full call of 1,000 items, and an id given twice once, with its last values', async () => {
+    const items = Array.from({ length: 999 }, (_, i) => ({ id: `bulk-${i}`, title: `Bulk ${i}`, categories: ['Bulk', `Shelf ${i % 7}`, 'Bulk'] }));
+    items.push({ id: 'bulk-3', title: 'Bulk 3, again', categories: ['Bulk', 'Moved'] });
+    const r = await t.gql(UPSERT, { items });
+    expect(r.errors).toBeUndefined();
+    expect(await t.database.db.prisma.item.count({ where: { externalId: { startsWith: 'bulk-' } } })).toBe(999);
+    expect(await t.database.db.prisma.itemCategory.count({ where: { item: { externalId: { startsWith: 'bulk-' } } } })).toBe(999 * 2);
+    const again = await t.gql('{ item(id: "bulk-3") { title categories } }');
+    expect(again.data!.item).toEqual({ title: 'Bulk 3, again', categories: ['Bulk', 'Moved'] });
+  });
+
   it('upserts users and forgets them with their interactions and impressions', async () => {
     const up = await t.gql('mutation { upsertUser(user: { id: "forget-me", attributes: { country: "FR" } }) { id attributes } }');
     expect(up.data!.upsertUser).toEqual({ id: 'forget-me', attributes: { country: 'FR' } });
