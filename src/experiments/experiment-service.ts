@@ -1,7 +1,8 @@
 /**
  * Experiments' lifecycle: create and update drafts, start, pause, resume, stop, archive, and
- * an audit entry for every change. Every rule is checked before anything is written, and a
- * change and its audit entry are written in one transaction: a refusal changes nothing.
+ * an audit entry for every change. A change and its audit entry are written in one
+ * transaction, and every rule is checked before it commits (exclusivity between active
+ * experiments inside it, see #write): a refusal changes nothing.
  *
  *   DRAFT --start--> RUNNING --pause--> PAUSED --start--> RUNNING
  *   RUNNING | PAUSED --stop--> STOPPED (final: a stopped experiment never restarts)
@@ -20,6 +21,11 @@ import {
   type ExperimentSpec,
   type VariantServing,
 } from './spec.js';
+
+/** The advisory lock key PostgreSQL serialises experiment activations on (any fixed 64-bit number). */
+const ACTIVATION_LOCK = 7_263_554_001;
+
+type Transaction = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];
 
 /** What the service needs to know about strategies (the registry implements it). */
 export interface StrategyNames {
@@ -124,15 +130,13 @@ export class ExperimentService {
       throw rgError('RG_ERR_EXPERIMENT_RUNNING_CHANGE', { key, status: current.status, fields: design.join(', ') });
     }
     await this.#checkServing(next);
-    if (active) await this.#checkExclusive(next);
     const phaseStarts = active && options.newPhase === true;
     const now = this.#now();
     // Round-trip through JSON: the stored audit holds plain JSON values only.
     const diff = JSON.parse(
       JSON.stringify(Object.fromEntries(changed.map((f) => [f, { from: specField(current.spec, f) ?? null, to: specField(next, f) ?? null }]))),
     ) as Record<string, { from: string; to: string }>;
-    const { prisma } = this.deps.db;
-    const row = await prisma.$transaction(async (tx) => {
+    const row = await this.#write(active ? next : null, async (tx) => {
       const updated = await tx.experiment.update({
         where: { id: current.id },
         data: {
@@ -179,7 +183,6 @@ export class ExperimentService {
         if (current.status === 'RUNNING') throw this.#transitionError(current, 'start', 'It is already running.');
         if (current.status === 'STOPPED') throw this.#transitionError(current, 'start', 'A stopped experiment never restarts: create a new one (a new key).');
         await this.#checkServing(current.spec);
-        await this.#checkExclusive(current.spec);
         to = 'RUNNING';
         data =
           current.status === 'DRAFT'
@@ -203,8 +206,7 @@ export class ExperimentService {
         data = { archivedAt: now };
         break;
     }
-    const { prisma } = this.deps.db;
-    const row = await prisma.$transaction(async (tx) => {
+    const row = await this.#write(action === 'start' ? current.spec : null, async (tx) => {
       const updated = await tx.experiment.update({ where: { id: current.id }, data });
       const changes = action === 'archive' ? { archived: { from: false, to: true } } : { status: { from: current.status, to } };
       await tx.experimentAudit.create({ data: { experimentId: current.id, action, actor, changes } });
@@ -218,12 +220,28 @@ export class ExperimentService {
     return rgError('RG_ERR_EXPERIMENT_TRANSITION', { key: current.spec.key, status: current.status, action, hint });
   }
 
-  async #checkExclusive(spec: ExperimentSpec): Promise<void> {
-    const active = await this.deps.db.prisma.experiment.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } } });
-    checkExclusive(
-      spec,
-      active.map((r) => recordOf(r as ExperimentRow).spec),
-    );
+  /**
+   * Runs `write` in a transaction; with `activating` (an experiment that is or becomes active),
+   * checks it against the other active experiments inside the same transaction, after the
+   * write, and rolls back on a conflict. The check must see every activation that committed
+   * before it, or two conflicting experiments started at the same moment would both pass:
+   * PostgreSQL serialises activations on a transaction-scoped advisory lock; on SQLite the
+   * write comes first, which takes the database's one write lock before the check reads.
+   */
+  async #write<T>(activating: ExperimentSpec | null, write: (tx: Transaction) => Promise<T>): Promise<T> {
+    const { prisma, provider } = this.deps.db;
+    return prisma.$transaction(async (tx) => {
+      if (activating && provider === 'postgres') await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${ACTIVATION_LOCK})`);
+      const result = await write(tx);
+      if (activating) {
+        const active = await tx.experiment.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } } });
+        checkExclusive(
+          activating,
+          active.map((r) => recordOf(r as ExperimentRow).spec),
+        );
+      }
+      return result;
+    });
   }
 
   /** Every strategy a variant names is registered; every pinned model version exists and is of that strategy. */

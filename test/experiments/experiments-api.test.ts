@@ -117,6 +117,19 @@ describe.each(TEST_PROVIDERS)('experiments through the API on %s', (provider) =>
     await t.gql(lifecycle('stopExperiment', 'slot-a'));
   });
 
+  it('starts one of two conflicting experiments started at the same moment, never both', async () => {
+    for (const key of ['race-a', 'race-b', 'race-c']) await t.gql(CREATE, { spec: spec(key, { surfaces: ['checkout'] }) });
+    const results = await Promise.all(['race-a', 'race-b', 'race-c'].map((key) => t.gql(lifecycle('startExperiment', key))));
+    const started = results.filter((r) => r.data?.startExperiment?.status === 'RUNNING');
+    expect(started).toHaveLength(1);
+    expect(results.filter((r) => errorCode(r) === 'RG_ERR_EXPERIMENT_SURFACE_CONFLICT')).toHaveLength(2);
+    const running = await t.database.db.prisma.experiment.count({ where: { key: { startsWith: 'race-' }, status: 'RUNNING' } });
+    expect(running).toBe(1);
+    // The refused starts left no audit entry behind.
+    expect(await t.database.db.prisma.experimentAudit.count({ where: { experiment: { key: { startsWith: 'race-' } }, action: 'start' } })).toBe(1);
+    await t.gql(lifecycle('stopExperiment', started[0]!.data!.startExperiment.key));
+  });
+
   it('refuses design changes of a running experiment unless a new phase starts', async () => {
     const UPDATE = `mutation($changes: JSON!, $newPhase: Boolean) { updateExperiment(key: "home-als", changes: $changes, newPhase: $newPhase) { name phase variants { key weight } } }`;
     const variants = [
