@@ -14,7 +14,7 @@ import { initTensorflow } from '../../ml/tf-backend.js';
 import { sameJsonValue } from '../../models/canonical-json.js';
 import { computeDataFingerprint } from '../../models/data-fingerprint.js';
 import { evaluateHeldOut } from '../../models/held-out-evaluation.js';
-import { describeTrial } from '../../models/model-search/describe-trial.js';
+import { describeOutcome, describeTrial } from '../../models/model-search/describe-trial.js';
 import { searchStrategyParams } from '../../models/model-search/search-strategy-params.js';
 import type { ModelStore } from '../../models/model-store.js';
 import { decidePromotion, promotionMetricFor } from '../../models/promotion-rule.js';
@@ -158,6 +158,7 @@ export async function fitTrainJob(
       log: deps.log,
       onTrial: (trial, elapsedMs) => progress(`search: ${describeTrial(trial)}`, 5 + 40 * Math.min(1, elapsedMs / (searchSeconds * 1000))),
     });
+    progress(`search: ${describeOutcome(search.outcome)}`, 45);
     entry = Object.freeze({ ...entry, params: Object.freeze(search.params) });
     searched = search.metrics;
   }

@@ -1,4 +1,4 @@
-import { BRACKET, type SearchTrial } from './successive-halving.js';
+import { BRACKET, type SearchOutcome, type SearchTrial } from './successive-halving.js';
 
 const formatValue = (value: number | string | boolean): string => (typeof value === 'number' ? String(Number(value.toPrecision(3))) : String(value));
 
@@ -12,4 +12,15 @@ export function describeTrial(trial: SearchTrial): string {
   const what = (trial.configured ? ['configured params', ...values] : values).join(', ');
   const score = trial.score === null ? 'cut by the budget' : trial.score.toFixed(4);
   return `trial ${trial.index}, rung ${trial.rung} (${Math.round(trial.fraction * 100)} % of users${short}): ${what}; validation nDCG@10 ${score}`;
+}
+
+/** The search's last line: why it stopped and what won, e.g. `stopped: 15 trials run; winner: trial 14 (rung 2, 100 % of users), 1.05x the configured params`. */
+export function describeOutcome(outcome: SearchOutcome): string {
+  const { winner } = outcome;
+  const gain = outcome.bestScore !== null && outcome.defaultScore ? `, ${(outcome.bestScore / outcome.defaultScore).toFixed(2)}x the configured params` : '';
+  const what =
+    winner === null
+      ? 'the configured params (no trial finished)'
+      : `${winner.configured ? 'the configured params' : `trial ${winner.index}`} (rung ${winner.rung}, ${Math.round(winner.fraction * 100)} % of users)${gain}`;
+  return `stopped: ${outcome.stopReason}; winner: ${what}`;
 }

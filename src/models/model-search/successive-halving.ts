@@ -92,12 +92,23 @@ export interface SearchOutcome {
   readonly defaultScore: number | null;
   /** Share of users of the winner's rung. */
   readonly bestFraction: number | null;
+  /** The winning trial; null when none finished. */
+  readonly winner: SearchTrial | null;
   readonly trials: readonly SearchTrial[];
   readonly seconds: number;
   readonly stoppedBy: 'budget' | 'trials';
+  /** Why it stopped, in words (the job's progress shows it). */
+  readonly stopReason: string;
 }
 
-class BudgetSpent extends Error {}
+class BudgetSpent extends Error {
+  constructor(
+    readonly kind: 'budget' | 'trials',
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
 
 interface Entrant {
   readonly configured: boolean;
@@ -162,10 +173,14 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
   };
 
   const run = async (entrant: Entrant, rung: number): Promise<number | null> => {
-    if (trials.length >= maxTrials) throw new BudgetSpent('trials');
-    if (deadline.signal.aborted) throw new BudgetSpent('budget');
+    if (trials.length >= maxTrials) throw new BudgetSpent('trials', `${maxTrials} trials run`);
+    if (deadline.signal.aborted) throw new BudgetSpent('budget', 'the budget is spent');
     // A trial expected to outlast the budget would only be cut: end the search now instead.
-    if (now() - started + 1000 * expectedSeconds(entrant, rung) > options.budgetMs) throw new BudgetSpent('budget');
+    const expected = expectedSeconds(entrant, rung);
+    const left = (options.budgetMs - (now() - started)) / 1000;
+    if (expected > left) {
+      throw new BudgetSpent('budget', `the next trial (rung ${rung}, about ${Math.round(expected)} s) would not finish in the ${Math.round(left)} s left`);
+    }
     const { fraction, shortTraining } = BRACKET[rung]!;
     const configuration = shortTraining && short ? { ...entrant.sampled, [short.param]: short.value } : entrant.sampled;
     const t0 = now();
@@ -180,7 +195,7 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
       if (options.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: options.name }, { cause: error });
       if (deadline.signal.aborted && isRecgateError(error) && error.code === 'RG_ERR_TRAINING_ABORTED') {
         record(null);
-        throw new BudgetSpent('budget');
+        throw new BudgetSpent('budget', `the budget ran out during trial ${trials.length - 1}`);
       }
       throw error;
     }
@@ -188,7 +203,7 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
     return score;
   };
 
-  let stoppedBy: SearchOutcome['stoppedBy'];
+  let stop: BudgetSpent;
   try {
     for (let bracket = 0; ; bracket++) {
       const configured: Entrant[] = bracket === 0 ? [{ configured: true, sampled: {}, order: -1 }] : [];
@@ -210,7 +225,7 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
     }
   } catch (error) {
     if (!(error instanceof BudgetSpent)) throw error;
-    stoppedBy = error.message === 'trials' ? 'trials' : 'budget';
+    stop = error;
   } finally {
     clearTimeout(timer);
   }
@@ -222,8 +237,10 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
     bestScore: winner?.score ?? null,
     defaultScore: baseline?.score ?? null,
     bestFraction: winner?.fraction ?? null,
+    winner,
     trials,
     seconds: (now() - started) / 1000,
-    stoppedBy,
+    stoppedBy: stop.kind,
+    stopReason: stop.reason,
   };
 }
