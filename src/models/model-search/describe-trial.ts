@@ -1,4 +1,4 @@
-import { BRACKET, type SearchOutcome, type SearchTrial } from './successive-halving.js';
+import type { SearchOutcome, SearchTrial } from './successive-halving.js';
 
 const formatValue = (value: number | string | boolean): string => (typeof value === 'number' ? String(Number(value.toPrecision(3))) : String(value));
 
@@ -7,7 +7,7 @@ const formatValue = (value: number | string | boolean): string => (typeof value 
  * `trial 4, rung 0 (25 % of users, short training): learningRate 0.0123, dim 64; validation nDCG@10 0.0412`.
  */
 export function describeTrial(trial: SearchTrial): string {
-  const short = BRACKET[trial.rung]?.shortTraining ? ', short training' : '';
+  const short = trial.shortTraining ? ', short training' : '';
   const values = Object.entries(trial.configuration).map(([param, value]) => `${param} ${formatValue(value)}`);
   const what = (trial.configured ? ['configured params', ...values] : values).join(', ');
   const score = trial.score === null ? 'cut by the budget' : trial.score.toFixed(4);

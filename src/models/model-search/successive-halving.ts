@@ -56,6 +56,8 @@ export interface SearchTrial {
   readonly configuration: Configuration;
   /** Share of users trained and validated on. */
   readonly fraction: number;
+  /** True when the trial trained the short length (an early rung of a space with a training-length param). */
+  readonly shortTraining: boolean;
   /** Validation score; null when the budget ran out during the trial or the data was too thin. */
   readonly score: number | null;
   readonly seconds: number;
@@ -185,7 +187,16 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
     const configuration = shortTraining && short ? { ...entrant.sampled, [short.param]: short.value } : entrant.sampled;
     const t0 = now();
     const record = (score: number | null): void => {
-      trials.push({ index: trials.length, rung, configured: entrant.configured, configuration, fraction, score, seconds: (now() - t0) / 1000 });
+      trials.push({
+        index: trials.length,
+        rung,
+        configured: entrant.configured,
+        configuration,
+        fraction,
+        shortTraining: shortTraining && short !== undefined,
+        score,
+        seconds: (now() - t0) / 1000,
+      });
       options.onTrial?.(trials.at(-1)!);
     };
     let score: number | null;
