@@ -5,6 +5,7 @@
  * climb, the winner comes from the highest rung reached, and a budget or a trial count ends it.
  */
 import { describe, expect, it } from 'vitest';
+import { rgError } from '../../src/errors.js';
 import { BRACKET, FIRST_BRACKET_TRIALS, successiveHalvingSearch, type Configuration } from '../../src/models/model-search/successive-halving.js';
 import { shortTrainingOf } from '../../src/models/model-search/search-strategy-params.js';
 import type { SearchSpace } from '../../src/strategies/contract.js';
@@ -117,6 +118,26 @@ describe('successive halving', () => {
     expect(outcome.trials).toHaveLength(FIRST_BRACKET_TRIALS - 1);
     expect(outcome.trials.every((t) => t.score !== null)).toBe(true);
     expect(outcome.seconds).toBeLessThan(1);
+  });
+
+  it('stops a trial that computes synchronously at the budget (it sees the clock at its abort checks)', async () => {
+    const started = Date.now();
+    const outcome = await successiveHalvingSearch({
+      name: 'test',
+      space,
+      seed: 11,
+      budgetMs: 200,
+      signal: new AbortController().signal,
+      evaluate: async (_, __, signal) => {
+        // Never yields to the event loop, so the budget's timer cannot fire meanwhile.
+        while (!signal.aborted) if (Date.now() - started > 5000) return 0;
+        throw rgError('RG_ERR_TRAINING_ABORTED', { name: 'test' });
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcome.trials).toHaveLength(1);
+    expect(outcome.trials[0]!.score).toBeNull();
+    expect(outcome.stoppedBy).toBe('budget');
   });
 
   it('names no short training for a space without a training-length param', () => {

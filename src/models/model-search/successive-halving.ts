@@ -147,12 +147,31 @@ function meanSeconds(trials: readonly SearchTrial[], rung: number): number | nul
   return seconds.length === 0 ? null : seconds.reduce((a, b) => a + b, 0) / seconds.length;
 }
 
+/**
+ * `signal` whose `aborted` first runs `check`. The budget's timer fires only when the event loop
+ * gets control, which a strategy computing synchronously between its abort checks (EASE's
+ * matrix inversion) does not give back for minutes; reading the clock at each check stops such
+ * a trial at the budget too. Aborting the deadline's controller aborts `signal` synchronously.
+ */
+function readsTheClock(signal: AbortSignal, check: () => void): AbortSignal {
+  const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  Object.defineProperty(signal, 'aborted', {
+    get(this: AbortSignal): boolean {
+      check();
+      return aborted.call(this) as boolean;
+    },
+  });
+  return signal;
+}
+
 export async function successiveHalvingSearch(options: SearchOptions): Promise<SearchOutcome> {
   const now = options.now ?? Date.now;
   const started = now();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), Math.max(0, options.budgetMs));
-  const trialSignal = AbortSignal.any([options.signal, deadline.signal]);
+  const trialSignal = readsTheClock(AbortSignal.any([options.signal, deadline.signal]), () => {
+    if (!deadline.signal.aborted && now() - started >= options.budgetMs) deadline.abort();
+  });
   const random = createRandom(options.seed);
   const trials: SearchTrial[] = [];
   const maxTrials = options.maxTrials ?? Number.POSITIVE_INFINITY;
