@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/index.js';
 import { parseSearchBudget } from '../src/config/search-budget.js';
+import { describeTrial } from '../src/models/model-search/describe-trial.js';
 import { searchStrategyParams } from '../src/models/model-search/search-strategy-params.js';
 import { parseStrategyParams } from '../src/strategies/params.js';
 import {
@@ -167,7 +168,7 @@ async function searchedStrategies(list: EvaluatedStrategy[], protocol: EvalProto
       seed,
       budgetMs,
       signal: new AbortController().signal,
-      onTrial: (t) => process.stderr.write(`  search ${label} ${protocol}: trial ${t.index} (${t.fraction}) ${t.score?.toFixed(4) ?? 'cut'}\n`),
+      onTrial: (t) => process.stderr.write(`  search ${label} ${protocol}: ${describeTrial(t)} (${t.seconds.toFixed(1)} s)\n`),
     });
     searches[label] = result.metrics;
     out.push({ definition: s.definition, params: result.params, label });
@@ -216,8 +217,9 @@ for (const name of datasets) {
     const r = ratios(evaluation);
     runs.push({ dataset: name, evaluation, ratios: r, seconds, search: searched?.searches ?? null });
     for (const [strategy, m] of Object.entries(searched?.searches ?? {})) {
+      const share = m.searchBestUsersShare === undefined ? '' : ` on ${m.searchBestUsersShare * 100} % of users`;
       console.log(
-        `- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s, validation nDCG@10 ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`,
+        `- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s of ${m.searchBudgetSeconds} s, validation nDCG@10${share} ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`,
       );
     }
     console.log(`### ${spec.title}, ${protocol}\n\n${describeSplit(evaluation)}\n\n${formatEvaluationTable(evaluation)}\n`);

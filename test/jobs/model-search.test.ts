@@ -10,13 +10,13 @@ import { parseJobPayload, type JobPayloadInputs } from '../../src/jobs/job-defin
 import { openProcessorDeps } from '../../src/jobs/processor-deps.js';
 import { processTrainJob, type TrainJobResult } from '../../src/jobs/processors/train-processor.js';
 import { importIntoDatabase } from '../../src/import/index.js';
-import { BRACKET } from '../../src/models/model-search/successive-halving.js';
+import { FIRST_BRACKET_TRIALS } from '../../src/models/model-search/successive-halving.js';
 import { tempDirectory } from '../import/dataset-slices.js';
 import { denseExplicitRatings, writeDatasetCsv } from '../support/synthetic-datasets.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
 
-/** Trial 0 (the configured params) and one whole bracket: the first trial count with a searched winner. */
-const ONE_BRACKET = 1 + BRACKET.reduce((sum, rung) => sum + rung.configurations, 0);
+/** The first bracket, the configured params in each rung: the first trial count that reaches all users. */
+const ONE_BRACKET = FIRST_BRACKET_TRIALS;
 
 const withoutTimes = (metrics: Readonly<Record<string, number>>): Record<string, number> =>
   Object.fromEntries(Object.entries(metrics).filter(([key]) => key.startsWith('search') && !key.endsWith('econds')));
@@ -74,8 +74,12 @@ describe.each(TEST_PROVIDERS)('model search in train jobs (%s)', (provider) => {
     const m = searched.metrics;
     expect(m.searchTrials).toBe(ONE_BRACKET);
     expect(m.searchBudgetSeconds).toBe(600);
-    expect(m['searchTrial.00.usersShare']).toBe(1);
+    // Trial 0: the configured params on the first rung (a quarter of the users, 5 iterations).
+    expect(m['searchTrial.00.usersShare']).toBe(0.25);
+    expect(m['searchTrial.00.configured']).toBe(1);
+    expect(m['searchTrial.00.iterations']).toBe(5);
     expect(m['searchTrial.01.usersShare']).toBe(0.25);
+    expect(m.searchBestUsersShare).toBe(1);
     expect(m[`searchTrial.${String(ONE_BRACKET - 1).padStart(2, '0')}.usersShare`]).toBe(1);
     expect(m.searchBestValidationNdcgAt10).toBeGreaterThanOrEqual(m.searchDefaultValidationNdcgAt10!);
     expect(m.heldOutNdcgAt10).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ import { initTensorflow } from '../../ml/tf-backend.js';
 import { sameJsonValue } from '../../models/canonical-json.js';
 import { computeDataFingerprint } from '../../models/data-fingerprint.js';
 import { evaluateHeldOut } from '../../models/held-out-evaluation.js';
+import { describeOutcome, describeTrial } from '../../models/model-search/describe-trial.js';
 import { searchStrategyParams } from '../../models/model-search/search-strategy-params.js';
 import type { ModelStore } from '../../models/model-store.js';
 import { decidePromotion, promotionMetricFor } from '../../models/promotion-rule.js';
@@ -155,12 +156,9 @@ export async function fitTrainJob(
       maxTrials: payload.search ? payload.search.maxTrials : undefined,
       signal: run.signal,
       log: deps.log,
-      onTrial: (trial, elapsedMs) =>
-        progress(
-          `search: trial ${trial.index} on ${Math.round(trial.fraction * 100)} % of users, validation nDCG@10 ${trial.score === null ? 'cut by the budget' : trial.score.toFixed(4)}`,
-          5 + 40 * Math.min(1, elapsedMs / (searchSeconds * 1000)),
-        ),
+      onTrial: (trial, elapsedMs) => progress(`search: ${describeTrial(trial)}`, 5 + 40 * Math.min(1, elapsedMs / (searchSeconds * 1000))),
     });
+    progress(`search: ${describeOutcome(search.outcome)}`, 45);
     entry = Object.freeze({ ...entry, params: Object.freeze(search.params) });
     searched = search.metrics;
   }

@@ -7,7 +7,7 @@
  */
 import { isRecgateError } from '../../errors.js';
 import { evaluateStrategies } from '../../evaluation/offline/index.js';
-import type { CatalogItem, InteractionRecord, Logger } from '../../strategies/contract.js';
+import type { CatalogItem, InteractionRecord, Logger, SearchSpace } from '../../strategies/contract.js';
 import { parseStrategyParams } from '../../strategies/params.js';
 import { searchSpaceOf } from '../../strategies/search-space.js';
 import type { RegisteredStrategy } from '../../strategies/registry.js';
@@ -32,14 +32,32 @@ export interface ModelSearchResult {
   readonly metrics: Record<string, number>;
 }
 
+/**
+ * Names a searched integer param may have to be the strategy's training length (passes over
+ * the data): early rungs train its smallest value (`SearchOptions.shortTraining`). A plugin
+ * whose space names one gets the cheap early rungs too.
+ */
+export const TRAINING_LENGTH_PARAMS = ['epochs', 'iterations'] as const;
+
+/** The space's training-length param and its smallest value, if it has one. */
+export function shortTrainingOf(space: SearchSpace): { param: string; value: number } | undefined {
+  for (const param of TRAINING_LENGTH_PARAMS) {
+    const dimension = space[param];
+    if (dimension?.kind === 'int') return { param, value: dimension.min };
+  }
+  return undefined;
+}
+
 const asNumber = (value: number | string | boolean, choices: readonly unknown[] | null): number | null =>
   typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : choices ? choices.indexOf(value) : null;
 
 /**
- * `searchTrials`, `searchSeconds`, `searchBudgetSeconds`, `searchDefaultValidationNdcgAt10`,
- * `searchBestValidationNdcgAt10`, and per trial i (two digits) `searchTrial.<i>.validationNdcgAt10`
- * (-1 when cut by the budget or too little data), `.usersShare`, `.seconds`, and `.<param>` for
- * every searched param (booleans 0/1, string choices by their index in the space).
+ * `searchTrials`, `searchSeconds`, `searchBudgetSeconds`, `searchDefaultValidationNdcgAt10` and
+ * `searchBestValidationNdcgAt10` (the configured params and the winner on the winner's rung),
+ * `searchBestUsersShare`, and per trial i (two digits) `searchTrial.<i>.validationNdcgAt10`
+ * (-1 when cut by the budget or too little data), `.usersShare`, `.rung`, `.configured` (0/1),
+ * `.seconds`, and `.<param>` for every searched param it trained with (booleans 0/1, string
+ * choices by their index in the space; absent for a param the configured params leave automatic).
  */
 export function searchMetrics(entry: RegisteredStrategy, outcome: SearchOutcome, budgetMs: number): Record<string, number> {
   const space = entry.definition.searchSpace ?? {};
@@ -51,10 +69,13 @@ export function searchMetrics(entry: RegisteredStrategy, outcome: SearchOutcome,
   };
   if (outcome.defaultScore !== null) out.searchDefaultValidationNdcgAt10 = outcome.defaultScore;
   if (outcome.bestScore !== null) out.searchBestValidationNdcgAt10 = outcome.bestScore;
+  if (outcome.bestFraction !== null) out.searchBestUsersShare = outcome.bestFraction;
   for (const trial of outcome.trials) {
     const key = `searchTrial.${String(trial.index).padStart(2, '0')}`;
     out[`${key}.validationNdcgAt10`] = trial.score ?? -1;
     out[`${key}.usersShare`] = trial.fraction;
+    out[`${key}.rung`] = trial.rung;
+    out[`${key}.configured`] = Number(trial.configured);
     out[`${key}.seconds`] = trial.seconds;
     for (const [param, dimension] of Object.entries(space)) {
       const value = trial.configuration[param] ?? configured[param];
@@ -88,6 +109,7 @@ export async function searchStrategyParams(
     budgetMs: options.budgetMs,
     maxTrials: options.maxTrials,
     signal: options.signal,
+    shortTraining: shortTrainingOf(space),
     onTrial: (trial) => {
       options.log?.info('model search: trial', { strategy: definition.name, ...trial });
       options.onTrial?.(trial, Date.now() - started);

@@ -24,4 +24,11 @@ export const itemItemStrategy = defineStrategy<ItemItemParams, ItemItemModel>({
   load: (artifact) => itemItemModelFromArtifact(artifact),
   recommend: recommendItemItem,
   similar: similarItemItem,
+  // Model search (docs/model-search.md): EASE's penalty spans orders of magnitude across
+  // datasets (Steck: 100 to 1000, larger on denser data), and how many neighbours to keep
+  // trades recall on long histories against noise from weak neighbours. Only EASE reads lambda.
+  searchSpace: {
+    lambda: { kind: 'float', min: 10, max: 10_000, log: true },
+    neighbours: { kind: 'int', min: 20, max: 500, log: true },
+  },
 });
