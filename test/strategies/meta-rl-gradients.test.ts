@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/ml/random.js';
 import { gruBackward, gruForward, zeroGruGradients, type GruWeights } from '../../src/strategies/builtin/meta-rl/gru.js';
 import { cappedImportanceRatio, correctionWeight, discountedReturns, topKMultiplier } from '../../src/strategies/builtin/meta-rl/off-policy-correction.js';
+import { adaptHead, innerLoopBackward } from '../../src/strategies/builtin/meta-rl/inner-loop.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState } from '../../src/strategies/builtin/meta-rl/sampled-softmax.js';
+import { TrendCounts, decayedCountsAt } from '../../src/strategies/builtin/meta-rl/trend-counts.js';
+import {
+  accumulateTrendGradient,
+  candidateTrend,
+  TREND_FEATURES,
+  TREND_HALF_LIVES_MS,
+  TrendHistory,
+  trendOffsets,
+} from '../../src/strategies/builtin/meta-rl/trend-features.js';
 
 const random = createRandom(3);
 const randomArray = (n: number, scale = 0.5): Float32Array => Float32Array.from({ length: n }, () => scale * random.normal());
@@ -89,6 +99,113 @@ describe('meta-rl sampled-softmax head', () => {
     for (let i = 0; i < itemCount; i++) expectClose(grad.bias[i]!, numeric(bias, i, loss), `bias[${i}]`);
     for (let i = 0; i < H; i++) expectClose(dState[offset + i]!, numeric(states, offset + i, loss), `state[${i}]`);
     for (let i = 0; i < H; i++) expect(dState[i]).toBe(0);
+  });
+});
+
+describe('meta-rl inner loop (second-order MAML)', () => {
+  const H = 3;
+  const dim = 4;
+  const items = { dim, vectors: randomArray(6 * dim, 1) };
+  const bias = randomArray(6, 0.3);
+  const start = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
+  const states = randomArray(3 * H, 1);
+  const sample = { rows: Int32Array.from([1, 4, 5]), logCorrection: Float64Array.from([0.3, -0.2, 0.1]) };
+  // Two support actions (the second with a masked negative), the query action in the third state.
+  const support = {
+    states,
+    stateOffsets: [0, H],
+    actions: [2, 3],
+    weights: [1, 2],
+    offsets: [Float64Array.from([0.1, 0, -0.2, 0.3]), Float64Array.from([0, 0.2, -Infinity, 0])],
+  };
+  const options = { steps: 3, learningRate: 0.7, hidden: H };
+  const queryLoss = (): number => {
+    const head = adaptHead(start, support, sample, items, bias, options);
+    return -Math.log(candidateProbabilities(projectState(head, states, 2 * H, H, dim), 0, sample, items, bias)[0]!);
+  };
+
+  it('takes the query gradient back through the inner steps (finite differences)', () => {
+    const trace: Float64Array[][] = [];
+    const head = adaptHead(start, support, sample, items, bias, options, trace);
+    expect(trace).toHaveLength(3);
+    const g = { w: new Float32Array(start.w.length), b: new Float32Array(dim), bias: null };
+    const p = candidateProbabilities(projectState(head, states, 2 * H, H, dim), 0, sample, items, bias);
+    accumulateHeadGradient(1, p, 0, sample, items, head, states, 2 * H, H, g);
+    innerLoopBackward(g, support, sample, items, trace, options);
+    for (let i = 0; i < start.w.length; i++) expectClose(g.w[i]!, numeric(start.w, i, queryLoss), `w[${i}]`);
+    for (let i = 0; i < dim; i++) expectClose(g.b[i]!, numeric(start.b, i, queryLoss), `b[${i}]`);
+  });
+});
+
+describe('meta-rl trend features', () => {
+  const HOUR = 3_600_000;
+  // Item 0: three interactions; item 1: one; item 2: none. Times in hours.
+  const events = [
+    { row: 0, at: 0 },
+    { row: 1, at: 5 * HOUR },
+    { row: 0, at: 10 * HOUR },
+    { row: 0, at: 200 * HOUR },
+  ];
+  const history = new TrendHistory(3, events);
+  /** log(1 + Σ_{τ < t} 2^(−(t − τ)/h)) by brute force. */
+  const brute = (row: number, t: number): number[] =>
+    TREND_HALF_LIVES_MS.map((h) => Math.log1p(events.filter((e) => e.row === row && e.at < t).reduce((sum, e) => sum + 2 ** (-(t - e.at) / h), 0)));
+
+  it('looks up log(1 + decayed count) from the interactions strictly before t', () => {
+    const out = new Float64Array(TREND_FEATURES);
+    for (const [row, t] of [
+      [0, 0],
+      [0, 1 * HOUR],
+      [0, 10 * HOUR],
+      [0, 150 * HOUR],
+      [0, 900 * HOUR],
+      [1, 5 * HOUR],
+      [1, 6 * HOUR],
+      [2, 50 * HOUR],
+    ] as const) {
+      history.features(row, t, out, 0);
+      brute(row, t).forEach((v, f) => expect(out[f], `row ${row} t ${t / HOUR}h feature ${f}`).toBeCloseTo(v, 10));
+    }
+  });
+
+  it('serves the same features decayed to the request time, and observe adds to them', () => {
+    const anchor = 200 * HOUR;
+    const counts = new TrendCounts(['a', 'b', 'c'], decayedCountsAt(3, events, anchor), anchor);
+    const theta = Float32Array.from({ length: TREND_FEATURES }, (_, f) => f + 1);
+    const at = 260 * HOUR;
+    const weighted = (row: number): number => brute(row, at).reduce((sum, v, f) => sum + theta[f]! * v, 0);
+    const served = counts.offsets(['a', 'b', 'c'], theta, at);
+    [0, 1, 2].forEach((row) => expect(served[row]).toBeCloseTo(weighted(row), 4));
+    counts.observe({ userId: 'u', itemId: 'c', type: 'view', value: null, weight: 1, occurredAt: 250 * HOUR });
+    counts.observe({ userId: 'u', itemId: 'new', type: 'view', value: null, weight: 1, occurredAt: 250 * HOUR });
+    counts.observe({ userId: 'u', itemId: 'b', type: 'dismiss', value: null, weight: -1, occurredAt: 250 * HOUR });
+    const after = counts.offsets(['b', 'c', 'new'], theta, at);
+    const one = TREND_HALF_LIVES_MS.reduce((sum, h, f) => sum + theta[f]! * Math.log1p(2 ** ((-10 * HOUR) / h)), 0);
+    expect(after[0]).toBeCloseTo(weighted(1), 4);
+    expect(after[1]).toBeCloseTo(one, 4);
+    expect(after[2]).toBeCloseTo(one, 4);
+  });
+
+  it('matches finite differences for the trend weights θ', () => {
+    const H = 2;
+    const dim = 3;
+    const items = { dim, vectors: randomArray(3 * dim, 1) };
+    const bias = randomArray(3, 0.3);
+    const head = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
+    const states = randomArray(H, 1);
+    const sample = { rows: Int32Array.from([1, 2]), logCorrection: Float64Array.from([0.2, -0.1]) };
+    const theta = randomArray(TREND_FEATURES, 0.5);
+    const features = candidateTrend(history, 0, sample.rows, 12 * HOUR);
+    const loss = (): number =>
+      -1.3 * Math.log(candidateProbabilities(projectState(head, states, 0, H, dim), 0, sample, items, bias, trendOffsets(features, theta))[0]!);
+    const grad = new Float32Array(TREND_FEATURES);
+    accumulateTrendGradient(
+      1.3,
+      candidateProbabilities(projectState(head, states, 0, H, dim), 0, sample, items, bias, trendOffsets(features, theta)),
+      features,
+      grad,
+    );
+    for (let f = 0; f < TREND_FEATURES; f++) expectClose(grad[f]!, numeric(theta, f, loss), `θ[${f}]`);
   });
 });
 

@@ -11,7 +11,8 @@ import { adaptedHeadState } from './adapted-state.js';
 import { gruForward } from './gru.js';
 import { historyInput } from './history-input.js';
 import { adaptHead, type SupportSet } from './inner-loop.js';
-import { historySteps, servingSpace, type MetaRlModel } from './serving-model.js';
+import { firstPositions, maskSeenNegatives, seenBefore } from './seen-mask.js';
+import { historySteps, servingSpace, servingTrend, type MetaRlModel } from './serving-model.js';
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -23,12 +24,15 @@ export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptConte
   if (model.disposed) throw new Error('meta-rl: adapt() on a disposed model');
   const settings = model.adaptation;
   if (settings.steps === 0) return null;
-  const { items, aligned } = servingSpace(model, ctx.catalog);
+  const { items, aligned, ids } = servingSpace(model, ctx.catalog);
   const steps = historySteps(model, user.history);
   const H = model.shapes.stateUnits;
-  const support: SupportSet = { states: new Float32Array(0), stateOffsets: [], actions: [], weights: [] };
+  const support: SupportSet = { states: new Float32Array(0), stateOffsets: [], actions: [], weights: [], offsets: [] };
+  const first = firstPositions(steps.map((s) => s.row));
+  const positions: number[] = [];
   steps.forEach((s, t) => {
-    if (s.row < 0 || !(s.weight > 0)) return;
+    if (s.row < 0 || !(s.weight > 0) || (settings.maskSeen && seenBefore(first, s.row, t))) return;
+    positions.push(t);
     (support.stateOffsets as number[]).push(t * H);
     (support.actions as number[]).push(s.row);
     (support.weights as number[]).push(s.weight);
@@ -38,7 +42,17 @@ export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptConte
   const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
   const last = user.history[user.history.length - 1]!;
   const random = createRandom(fnv1a(`${user.id}\u0000${user.history.length}\u0000${last.occurredAt}`));
-  const head = adaptHead(model.weights.head, { ...support, states: trace.states }, aligned.sampler.sample(settings.negatives, random), items, aligned.bias, {
+  const sample = aligned.sampler.sample(settings.negatives, random);
+  // The trend offsets as of now stand in for those at each support action's time (serving keeps
+  // only the current counts; a user being adapted acted recently).
+  const trend = servingTrend(model, ids, ctx.now);
+  support.actions.forEach((action, j) => {
+    const offsets = new Float64Array(sample.rows.length + 1);
+    offsets[0] = trend[action]!;
+    sample.rows.forEach((row, i) => (offsets[i + 1] = trend[row]!));
+    (support.offsets as Float64Array[]).push(settings.maskSeen ? maskSeenNegatives(offsets, sample.rows, first, positions[j]!) : offsets);
+  });
+  const head = adaptHead(model.weights.head, { ...support, states: trace.states }, sample, items, aligned.bias, {
     steps: settings.steps,
     learningRate: settings.learningRate,
     hidden: H,

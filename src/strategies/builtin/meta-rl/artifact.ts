@@ -1,12 +1,14 @@
 /**
  * The meta-rl artifact: the policy's weights (POLICY_WEIGHT_NAMES), the sampling weights of
- * `adapt`'s negatives, and the item tower's own two-tower artifact nested under `tower.`
- * (its JSON under `tower`, its arrays prefixed), so one artifact holds the whole model.
+ * `adapt`'s negatives, the items' decayed counts as of `trendAnchor` (the trend features'
+ * serving state), and the item tower's own two-tower artifact nested under `tower.` (its JSON
+ * under `tower`, its arrays prefixed), so one artifact holds the whole model.
  */
 import { z } from 'zod';
 import { rgError } from '../../../errors.js';
 import type { Artifact, JsonValue } from '../../contract.js';
 import { META_RL_NAME } from './meta-training.js';
+import { TREND_FEATURES } from './trend-features.js';
 import {
   POLICY_WEIGHT_NAMES,
   policyFromArrays,
@@ -17,9 +19,11 @@ import {
   flattenPolicy,
 } from './policy-weights.js';
 
-export const META_RL_ARTIFACT_FORMAT = 'recgate.meta-rl/1';
+/** /2: trend features (trendAnchor, trendCounts, the trend weights). */
+export const META_RL_ARTIFACT_FORMAT = 'recgate.meta-rl/2';
 const TOWER_PREFIX = 'tower.';
 const SAMPLING = 'sampling';
+const TREND_COUNTS = 'trendCounts';
 
 const positiveInt = z.number().int().positive();
 
@@ -29,6 +33,8 @@ const configSchema = z.object({
   historyLength: positiveInt,
   /** Bias row r belongs to itemIds[r]. */
   itemIds: z.array(z.string()),
+  /** The time trendCounts are decayed to (the newest positive interaction training read). */
+  trendAnchor: z.number(),
   training: z.object({
     seed: z.number(),
     epochs: z.number().int().min(0),
@@ -41,8 +47,16 @@ const configSchema = z.object({
 
 export type MetaRlConfig = Omit<z.output<typeof configSchema>, 'tower'>;
 
-export function metaRlArtifact(config: MetaRlConfig, weights: PolicyWeights, sampling: Float32Array, tower: Artifact): Artifact {
-  const arrays: Record<string, Float32Array | Int32Array> = { [SAMPLING]: sampling };
+/** Per-item arrays beside the weights, aligned with `itemIds`. */
+export interface ItemState {
+  /** Negative-sampling weight per item. */
+  readonly sampling: Float32Array;
+  /** [items, F]: decayed counts as of trendAnchor. */
+  readonly trendCounts: Float32Array;
+}
+
+export function metaRlArtifact(config: MetaRlConfig, weights: PolicyWeights, itemState: ItemState, tower: Artifact): Artifact {
+  const arrays: Record<string, Float32Array | Int32Array> = { [SAMPLING]: itemState.sampling, [TREND_COUNTS]: itemState.trendCounts };
   const flat = flattenPolicy(weights);
   for (const name of POLICY_WEIGHT_NAMES) arrays[name] = flat[name];
   for (const [name, values] of Object.entries(tower.arrays)) arrays[TOWER_PREFIX + name] = values;
@@ -53,7 +67,7 @@ export interface ReadMetaRlArtifact {
   readonly config: MetaRlConfig;
   readonly shapes: PolicyShapes;
   readonly weights: PolicyWeights;
-  readonly sampling: Float32Array;
+  readonly itemState: ItemState;
   readonly tower: Artifact;
 }
 
@@ -80,9 +94,19 @@ export function readMetaRlArtifact(artifact: Artifact): ReadMetaRlArtifact {
   if (!(sampling instanceof Float32Array) || sampling.length !== shapes.items) {
     throw invalid(`"${SAMPLING}" must be a Float32Array of ${shapes.items} values`);
   }
+  const trendCounts = artifact.arrays[TREND_COUNTS];
+  if (!(trendCounts instanceof Float32Array) || trendCounts.length !== shapes.items * TREND_FEATURES) {
+    throw invalid(`"${TREND_COUNTS}" must be a Float32Array of ${shapes.items * TREND_FEATURES} values`);
+  }
   const towerArrays: Record<string, Float32Array | Int32Array> = {};
   for (const [name, values] of Object.entries(artifact.arrays)) {
     if (name.startsWith(TOWER_PREFIX)) towerArrays[name.slice(TOWER_PREFIX.length)] = values;
   }
-  return { config, shapes, weights: policyFromArrays(shapes, arrays), sampling, tower: { json: (towerJson ?? null) as JsonValue, arrays: towerArrays } };
+  return {
+    config,
+    shapes,
+    weights: policyFromArrays(shapes, arrays),
+    itemState: { sampling, trendCounts },
+    tower: { json: (towerJson ?? null) as JsonValue, arrays: towerArrays },
+  };
 }

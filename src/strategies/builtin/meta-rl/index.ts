@@ -15,7 +15,7 @@ import { trainMetaRl } from './train.js';
 
 export const metaRlStrategy = defineStrategy<MetaRlParams, MetaRlModel>({
   name: META_RL_NAME,
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Meta-RL slate policy: GRU state over the history, REINFORCE with the top-K off-policy correction on interactions and the impression log, policy head meta-learned across users and adapted per user in a few steps.',
   params: metaRlParamsSchema,
@@ -24,6 +24,8 @@ export const metaRlStrategy = defineStrategy<MetaRlParams, MetaRlModel>({
   recommend: recommendMetaRl,
   adapt: adaptMetaRl,
   adapts: (params) => params.adaptSteps > 0,
+  // New feedback moves the trend features at once (the policy itself changes at the next training).
+  observe: (model, interaction) => model.trendCounts.observe(interaction),
   dispose: disposeMetaRlModel,
 });
 

@@ -3,19 +3,20 @@
  * stretch of later interactions, the query), batches of tasks, one Adam step per batch.
  *
  * Per task: the GRU encodes the history; the inner loop adapts the policy head on the support
- * (first-order MAML: no gradient through the inner steps); at the adapted head, every query
+ * (MAML; first-order when `secondOrder` is off); at the adapted head, every query
  * action (the query's interactions, and every item of the slates shown in that stretch) adds
  *   −[ρ_sup·w_t + ρ_rl·min(π/β, c)·λ_K/K·(R − V(s))] ∇ log π(a|s)     (policy, through the state)
  *   −∇ log β(a|s)                                                (behaviour head, state stopped)
  *   ½ ∇ (R − V(s))²                                               (value head, state stopped)
- * The gradient at the adapted head is applied to its initial values (FOMAML). λ_K is divided by
+ * The gradient at the adapted head is taken back through the inner steps to its initial values
+ * (innerLoopBackward; FOMAML applies it unchanged). λ_K is divided by
  * K so the weight stays within c·|R − V| (a constant step-size scale).
  */
 import { rgError } from '../../../errors.js';
 import type { Random } from '../../../ml/random.js';
 import { gruBackward, gruForward } from './gru.js';
 import { historyInput } from './history-input.js';
-import { adaptHead, type SupportSet } from './inner-loop.js';
+import { adaptHead, innerLoopBackward, type SupportSet } from './inner-loop.js';
 import type { NegativeSampler } from './negative-sampler.js';
 import { correctionWeight } from './off-policy-correction.js';
 import type { MetaRlParams } from './params.js';
@@ -23,6 +24,8 @@ import { flattenPolicy, zeroPolicy, type PolicyShapes, type PolicyWeights } from
 import { DenseAdam } from './adam.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState, type ItemSpace, type NegativeSample } from './sampled-softmax.js';
 import type { TimelineSlate, UserTimeline } from './timelines.js';
+import { maskSeenNegatives, seenBefore } from './seen-mask.js';
+import { accumulateTrendGradient, candidateTrend, trendOffsets, type TrendHistory } from './trend-features.js';
 
 export const META_RL_NAME = 'meta-rl';
 
@@ -68,6 +71,8 @@ export interface OuterStepContext {
   readonly shapes: PolicyShapes;
   readonly items: ItemSpace;
   readonly params: MetaRlParams;
+  /** The trend features at each action's own time. */
+  readonly trend: TrendHistory;
 }
 
 /**
@@ -75,7 +80,7 @@ export interface OuterStepContext {
  * statistics to `stats`.
  */
 export function accumulateTask(ctx: OuterStepContext, task: Task, sample: NegativeSample, scale: number, grads: PolicyWeights, stats: StepStatistics): void {
-  const { weights, shapes, items, params } = ctx;
+  const { weights, shapes, items, params, trend } = ctx;
   const H = shapes.stateUnits;
   const { timeline, queryStart, queryEnd, support } = task;
   const first = Math.max(0, queryStart - Math.max(params.historyLength, support));
@@ -84,27 +89,45 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
   const trace = gruForward(weights.gru, historyInput(steps, items), steps.length);
   const at = (t: number): number => (t - first) * H;
 
-  const supportSet: SupportSet = { states: trace.states, stateOffsets: [], actions: [], weights: [] };
+  const supportSet: SupportSet = { states: trace.states, stateOffsets: [], actions: [], weights: [], offsets: [] };
+  const mask = params.maskSeen;
+  const masked = (offsets: Float64Array, t: number): Float64Array => (mask ? maskSeenNegatives(offsets, sample.rows, timeline.first, t) : offsets);
   for (let t = queryStart - support; t < queryStart; t++) {
     const step = timeline.steps[t]!;
-    if (step.row < 0 || !(step.weight > 0)) continue;
+    if (step.row < 0 || !(step.weight > 0) || (mask && seenBefore(timeline.first, step.row, t))) continue;
     (supportSet.stateOffsets as number[]).push(at(t));
     (supportSet.actions as number[]).push(step.row);
     (supportSet.weights as number[]).push(step.weight);
+    (supportSet.offsets as Float64Array[]).push(masked(trendOffsets(candidateTrend(trend, step.row, sample.rows, step.occurredAt), weights.trend), t));
   }
-  const head = adaptHead(weights.head, supportSet, sample, items, weights.itemBias, {
-    steps: params.metaLearning ? params.innerSteps : 0,
-    learningRate: params.innerLearningRate,
-    hidden: H,
-  });
+  const innerOptions = { steps: params.metaLearning ? params.innerSteps : 0, learningRate: params.innerLearningRate, hidden: H };
+  const innerTrace: Float64Array[][] = [];
+  const head = adaptHead(weights.head, supportSet, sample, items, weights.itemBias, innerOptions, params.secondOrder ? innerTrace : null);
 
   const dStates = new Float32Array(trace.states.length);
-  const headGrad = { w: grads.head.w, b: grads.head.b, bias: grads.itemBias };
+  // The query's gradient at the adapted head, taken back to the initial head after the query.
+  const taskHead = { w: new Float32Array(head.w.length), b: new Float32Array(head.b.length) };
+  const headGrad = { w: taskHead.w, b: taskHead.b, bias: grads.itemBias };
   const behaviourGrad = { w: grads.behaviour.w, b: grads.behaviour.b, bias: grads.behaviourItemBias };
-  const act = (t: number, row: number, ret: number, supervised: number, fromSlate: boolean): void => {
+  const act = (t: number, row: number, time: number, ret: number, supervised: number, fromSlate: boolean): void => {
     const offset = at(t);
-    const pi = candidateProbabilities(projectState(head, trace.states, offset, H, items.dim), row, sample, items, weights.itemBias);
-    const beta = candidateProbabilities(projectState(weights.behaviour, trace.states, offset, H, items.dim), row, sample, items, weights.behaviourItemBias);
+    const features = candidateTrend(trend, row, sample.rows, time);
+    const pi = candidateProbabilities(
+      projectState(head, trace.states, offset, H, items.dim),
+      row,
+      sample,
+      items,
+      weights.itemBias,
+      masked(trendOffsets(features, weights.trend), t),
+    );
+    const beta = candidateProbabilities(
+      projectState(weights.behaviour, trace.states, offset, H, items.dim),
+      row,
+      sample,
+      items,
+      weights.behaviourItemBias,
+      masked(trendOffsets(features, weights.behaviourTrend), t),
+    );
     let value = weights.valueBias[0]!;
     for (let h = 0; h < H; h++) value += weights.value[h]! * trace.states[offset + h]!;
     const rl = correctionWeight({
@@ -119,7 +142,9 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
     const scaleK = params.offPolicyCorrection ? params.slateSize : 1;
     const coef = params.reinforceWeight * (rl / scaleK) + params.supervisedWeight * supervised;
     accumulateHeadGradient(coef * scale, pi, row, sample, items, head, trace.states, offset, H, headGrad, dStates, offset);
+    accumulateTrendGradient(coef * scale, pi, features, grads.trend);
     accumulateHeadGradient(scale, beta, row, sample, items, weights.behaviour, trace.states, offset, H, behaviourGrad);
+    accumulateTrendGradient(scale, beta, features, grads.behaviourTrend);
     const dValue = (value - ret) * scale;
     for (let h = 0; h < H; h++) grads.value[h]! += dValue * trace.states[offset + h]!;
     grads.valueBias[0]! += dValue;
@@ -132,14 +157,19 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
   };
   for (let t = queryStart; t < queryEnd; t++) {
     const step = timeline.steps[t]!;
-    if (step.row < 0) continue;
-    act(t, step.row, timeline.returns[t]!, step.weight > 0 ? step.weight : 0, false);
+    if (step.row < 0 || (mask && seenBefore(timeline.first, step.row, t))) continue;
+    act(t, step.row, step.occurredAt, timeline.returns[t]!, step.weight > 0 ? step.weight : 0, false);
   }
   for (const slate of querySlates(task)) {
     const future = params.gamma * timeline.returns[slate.before]!;
-    slate.rows.forEach((row, i) => act(slate.before, row, slate.rewards[i]! + future, 0, true));
+    slate.rows.forEach((row, i) => {
+      if (!(mask && seenBefore(timeline.first, row, slate.before))) act(slate.before, row, slate.shownAt, slate.rewards[i]! + future, 0, true);
+    });
   }
   gruBackward(weights.gru, trace, dStates, grads.gru);
+  if (innerTrace.length > 0) innerLoopBackward(taskHead, supportSet, sample, items, innerTrace, innerOptions);
+  for (let i = 0; i < taskHead.w.length; i++) grads.head.w[i]! += taskHead.w[i]!;
+  for (let i = 0; i < taskHead.b.length; i++) grads.head.b[i]! += taskHead.b[i]!;
 }
 
 /** The slates shown during the task's query stretch (after its last interaction too, for a timeline's last task). */
@@ -149,10 +179,12 @@ function querySlates(task: Task): TimelineSlate[] {
 }
 
 /** Query actions of a task (the mean's denominator). */
-export function taskActions(task: Task): number {
+export function taskActions(task: Task, maskSeen: boolean): number {
+  const { timeline } = task;
+  const counted = (row: number, t: number): boolean => row >= 0 && !(maskSeen && seenBefore(timeline.first, row, t));
   let n = 0;
-  for (let t = task.queryStart; t < task.queryEnd; t++) if (task.timeline.steps[t]!.row >= 0) n++;
-  for (const slate of querySlates(task)) n += slate.rows.length;
+  for (let t = task.queryStart; t < task.queryEnd; t++) if (counted(timeline.steps[t]!.row, t)) n++;
+  for (const slate of querySlates(task)) for (const row of slate.rows) if (counted(row, slate.before)) n++;
   return n;
 }
 
@@ -191,7 +223,7 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
       if (input.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: META_RL_NAME });
       const batch = list.slice(start, start + params.batchSize);
       let actions = 0;
-      for (const task of batch) actions += taskActions(task);
+      for (const task of batch) actions += taskActions(task, params.maskSeen);
       if (actions === 0) continue;
       const grads = zeroPolicy(shapes);
       const sample = sampler.sample(params.negatives, random);

@@ -66,6 +66,12 @@ export const metaRlParamsSchema = z
      * learn from impressions alone. 0 switches it off. @default 1
      */
     supervisedWeight: z.number().min(0).max(1000).default(1),
+    /**
+     * Train and adapt on the softmax serving ranks over: items the user had already interacted
+     * with are left out of the candidates, and actions on them (re-watches, re-purchases) are
+     * skipped, since serving excludes seen items. @default true
+     */
+    maskSeen: z.boolean().default(true),
     /** Learn from recgate's impression log when the host provides one. @default true */
     useImpressions: z.boolean().default(true),
     /**
@@ -73,6 +79,11 @@ export const metaRlParamsSchema = z
      * trains conventionally (the head is still fine-tuned by `adapt`: the ablation). @default true
      */
     metaLearning: z.boolean().default(true),
+    /**
+     * Take the query's gradient back through the inner steps (MAML with the exact
+     * Hessian-vector products of the head's softmax); false: first-order MAML. @default true
+     */
+    secondOrder: z.boolean().default(true),
     /** Inner-loop SGD steps during meta-training. @default 3 */
     innerSteps: z.number().int().min(0).max(50).default(3),
     /** Inner-loop step size during meta-training. @default 0.5 */

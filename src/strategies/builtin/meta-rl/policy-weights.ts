@@ -6,6 +6,7 @@
 import type { Random } from '../../../ml/random.js';
 import { FEEDBACK_TYPES } from '../../../interactions/feedback-type.js';
 import type { GruWeights } from './gru.js';
+import { TREND_FEATURES } from './trend-features.js';
 
 export interface PolicyShapes {
   /** Item representation length (the item tower's output). */
@@ -39,9 +40,13 @@ export interface PolicyWeights {
   readonly head: PolicyHead;
   /** [items]: the policy's per-item logit offset (slow, shared by every user). */
   readonly itemBias: Float32Array;
+
+  /** [F]: θ, the policy's weights of the trend features (trend-features.ts). */
+  readonly trend: Float32Array;
   /** β(a|s): the behaviour head, on the state with its gradient stopped. */
   readonly behaviour: PolicyHead;
   readonly behaviourItemBias: Float32Array;
+  readonly behaviourTrend: Float32Array;
   /** V(s) = vᵀs + v0, on the state with its gradient stopped. */
   readonly value: Float32Array;
   readonly valueBias: Float32Array;
@@ -54,9 +59,11 @@ export const POLICY_WEIGHT_NAMES = [
   'headW',
   'headB',
   'itemBias',
+  'trend',
   'behaviourW',
   'behaviourB',
   'behaviourItemBias',
+  'behaviourTrend',
   'value',
   'valueBias',
 ] as const;
@@ -73,9 +80,11 @@ export function policyWeightSizes(s: PolicyShapes): Record<PolicyWeightName, num
     headW: H * s.dim,
     headB: s.dim,
     itemBias: s.items,
+    trend: TREND_FEATURES,
     behaviourW: H * s.dim,
     behaviourB: s.dim,
     behaviourItemBias: s.items,
+    behaviourTrend: TREND_FEATURES,
     value: H,
     valueBias: 1,
   };
@@ -90,9 +99,11 @@ export function flattenPolicy(w: PolicyWeights): Record<PolicyWeightName, Float3
     headW: w.head.w,
     headB: w.head.b,
     itemBias: w.itemBias,
+    trend: w.trend,
     behaviourW: w.behaviour.w,
     behaviourB: w.behaviour.b,
     behaviourItemBias: w.behaviourItemBias,
+    behaviourTrend: w.behaviourTrend,
     value: w.value,
     valueBias: w.valueBias,
   };
@@ -103,8 +114,10 @@ export function policyFromArrays(s: PolicyShapes, a: Record<PolicyWeightName, Fl
     gru: { inputs: inputSize(s.dim), hidden: s.stateUnits, w: a.gruW, u: a.gruU, b: a.gruB },
     head: { w: a.headW, b: a.headB },
     itemBias: a.itemBias,
+    trend: a.trend,
     behaviour: { w: a.behaviourW, b: a.behaviourB },
     behaviourItemBias: a.behaviourItemBias,
+    behaviourTrend: a.behaviourTrend,
     value: a.value,
     valueBias: a.valueBias,
   };
@@ -121,7 +134,8 @@ export function zeroPolicy(s: PolicyShapes): PolicyWeights {
 /**
  * Seeded initial values: matrices Glorot-uniform, biases zero, the GRU's update-gate bias 1
  * (a new state starts close to the previous one, the usual GRU initialisation for long
- * memories). `itemBias` starts at log-popularity, so an untrained policy ranks by popularity.
+ * memories). `itemBias` starts at log-popularity, so an untrained policy ranks by popularity;
+ * the trend weights start at zero (training finds how much recency counts).
  */
 export function initialPolicy(s: PolicyShapes, random: Random, logPopularity: Float32Array): PolicyWeights {
   const w = zeroPolicy(s);

@@ -2,8 +2,8 @@
  * Serving one request: the GRU encodes the request's history into the state s; the policy head
  * (the user's adapted head when the host hands one back and adaptation is on, else the
  * meta-learned initial head) maps it to u; the exact softmax order over the catalogue is the
- * order of uᵀe_a + b_a, so the slate is the top k of those scores that pass the request's
- * exclusions and filter.
+ * order of uᵀe_a + b_a + Σ_h θ_h φ_h(a, now) (the trend features as of the request), so the
+ * slate is the top k of those scores that pass the request's exclusions and filter.
  */
 import type { RecommendRequest, ScoredItem } from '../../contract.js';
 import { topKRows } from '../two-tower/top-k.js';
@@ -12,7 +12,7 @@ import { explainer } from './explanation.js';
 import { gruForward } from './gru.js';
 import { historyInput } from './history-input.js';
 import { projectState } from './sampled-softmax.js';
-import { historySteps, servingSpace, type MetaRlModel } from './serving-model.js';
+import { historySteps, servingSpace, servingTrend, type MetaRlModel } from './serving-model.js';
 
 export function recommendMetaRl(model: MetaRlModel, request: RecommendRequest): ScoredItem[] {
   if (model.disposed) throw new Error('meta-rl: recommend() on a disposed model');
@@ -25,10 +25,11 @@ export function recommendMetaRl(model: MetaRlModel, request: RecommendRequest): 
   const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
   const head = (model.adaptation.steps > 0 ? readAdaptedHead(request.adapted, model.shapes) : null) ?? model.weights.head;
   const u = projectState(head, trace.states, steps.length * H, H, dim);
+  const trend = servingTrend(model, ids, request.now);
   const scores = new Float32Array(n);
   const vectors = items.vectors;
   for (let r = 0; r < n; r++) {
-    let sum = aligned.bias[r]!;
+    let sum = aligned.bias[r]! + trend[r]!;
     const off = r * dim;
     for (let k = 0; k < dim; k++) sum += u[k]! * vectors[off + k]!;
     scores[r] = sum;

@@ -46,16 +46,24 @@ function dot(u: Float64Array, vectors: Float32Array, row: number, dim: number): 
 
 /**
  * Probabilities over [action, negatives...] (length S + 1). A negative that is the action
- * itself (an accidental hit) gets probability zero.
+ * itself (an accidental hit) gets probability zero. `offsets` (length S + 1), when given, are
+ * added to the candidates' logits (the trend features' Σ θ_h φ_h).
  */
-export function candidateProbabilities(u: Float64Array, action: number, sample: NegativeSample, items: ItemSpace, bias: Float32Array): Float64Array {
+export function candidateProbabilities(
+  u: Float64Array,
+  action: number,
+  sample: NegativeSample,
+  items: ItemSpace,
+  bias: Float32Array,
+  offsets: Float64Array | null = null,
+): Float64Array {
   const S = sample.rows.length;
   const logits = new Float64Array(S + 1);
-  logits[0] = dot(u, items.vectors, action, items.dim) + bias[action]!;
+  logits[0] = dot(u, items.vectors, action, items.dim) + bias[action]! + (offsets ? offsets[0]! : 0);
   let max = logits[0]!;
   for (let j = 0; j < S; j++) {
     const row = sample.rows[j]!;
-    const value = row === action ? -Infinity : dot(u, items.vectors, row, items.dim) + bias[row]! - sample.logCorrection[j]!;
+    const value = row === action ? -Infinity : dot(u, items.vectors, row, items.dim) + bias[row]! - sample.logCorrection[j]! + (offsets ? offsets[j + 1]! : 0);
     logits[j + 1] = value;
     if (value > max) max = value;
   }

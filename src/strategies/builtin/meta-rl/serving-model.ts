@@ -14,11 +14,14 @@ import { NegativeSampler } from './negative-sampler.js';
 import type { MetaRlParams } from './params.js';
 import type { PolicyShapes, PolicyWeights } from './policy-weights.js';
 import type { ItemSpace } from './sampled-softmax.js';
+import { TrendCounts } from './trend-counts.js';
 
 export interface AdaptationSettings {
   readonly steps: number;
   readonly learningRate: number;
   readonly negatives: number;
+  /** The support's softmax leaves out items seen before (params.maskSeen, as in training). */
+  readonly maskSeen: boolean;
 }
 
 /** Biases and sampling weights per row of the item matrix, rebuilt when it grows. */
@@ -28,6 +31,21 @@ interface AlignedRows {
   readonly sampler: NegativeSampler;
 }
 
+/** The trend logit offsets per row of the item matrix, as of `at`. */
+interface TrendCache {
+  readonly rows: number;
+  readonly version: number;
+  readonly at: number;
+  readonly offsets: Float32Array;
+}
+
+/**
+ * Requests within this long of the cached trend offsets reuse them: the shortest half-life
+ * (a day) moves a count by under 0.1% in a minute, and recomputing the logs over the whole
+ * catalogue per request would cost more than the rest of the request.
+ */
+const TREND_CACHE_MS = 60_000;
+
 export interface MetaRlModel {
   readonly tower: TwoTowerModel;
   readonly config: MetaRlConfig;
@@ -36,10 +54,13 @@ export interface MetaRlModel {
   /** Training row (bias, sampling weight) of each item id. */
   readonly trainRowOf: ReadonlyMap<string, number>;
   readonly sampling: Float32Array;
+  /** Decayed counts of positive interactions per item (the trend features), kept current by `observe`. */
+  readonly trendCounts: TrendCounts;
   readonly adaptation: AdaptationSettings;
   /** False: the item tower sees ids only (the `itemContent` ablation). */
   readonly itemContent: boolean;
   aligned: AlignedRows | null;
+  trendCache: TrendCache | null;
   disposed: boolean;
 }
 
@@ -57,10 +78,12 @@ export async function loadMetaRlModel(artifact: Artifact, ctx: LoadContext<MetaR
     shapes: read.shapes,
     weights: read.weights,
     trainRowOf: new Map(read.config.itemIds.map((id, row) => [id, row])),
-    sampling: read.sampling,
+    sampling: read.itemState.sampling,
+    trendCounts: new TrendCounts(read.config.itemIds, read.itemState.trendCounts, read.config.trendAnchor),
     itemContent: ctx.params.itemContent,
-    adaptation: { steps: ctx.params.adaptSteps, learningRate: ctx.params.adaptLearningRate, negatives: ctx.params.negatives },
+    adaptation: { steps: ctx.params.adaptSteps, learningRate: ctx.params.adaptLearningRate, negatives: ctx.params.negatives, maskSeen: ctx.params.maskSeen },
     aligned: null,
+    trendCache: null,
     disposed: false,
   };
 }
@@ -84,6 +107,15 @@ export function servingSpace(model: MetaRlModel, catalog: CatalogView): { items:
     model.aligned = { rows: n, bias, sampler: new NegativeSampler(sampling) };
   }
   return { items: { dim: model.shapes.dim, vectors: matrix.vectors }, aligned: model.aligned, ids: matrix.ids };
+}
+
+/** Σ_h θ_h φ_h(a, now) per row of the item matrix (call after servingSpace, which aligns the rows). */
+export function servingTrend(model: MetaRlModel, ids: readonly string[], now: number): Float32Array {
+  const cache = model.trendCache;
+  if (cache && cache.rows === ids.length && cache.version === model.trendCounts.version && Math.abs(now - cache.at) < TREND_CACHE_MS) return cache.offsets;
+  const offsets = model.trendCounts.offsets(ids, model.weights.trend, now);
+  model.trendCache = { rows: ids.length, version: model.trendCounts.version, at: now, offsets };
+  return offsets;
 }
 
 /** The latest `historyLength` interactions as encoder steps over the item matrix's rows. */

@@ -6,10 +6,13 @@
 import type { ImpressionRecord, InteractionRecord } from '../../contract.js';
 import { discountedReturns } from './off-policy-correction.js';
 import type { HistoryStep } from './history-input.js';
+import { firstPositions } from './seen-mask.js';
 
 export interface TimelineSlate {
   /** How many of the user's interactions came before the slate was shown (its state's index). */
   readonly before: number;
+  /** When it was shown (the trend features' time). */
+  readonly shownAt: number;
   /** Item row of each shown item (items without a row are left out). */
   readonly rows: readonly number[];
   /** Attributed reward of each (0: shown and ignored). */
@@ -23,6 +26,8 @@ export interface UserTimeline {
   readonly returns: Float32Array;
   /** Slates in time order. */
   readonly slates: readonly TimelineSlate[];
+  /** Each item row's first position in `steps` (seen-mask.ts). */
+  readonly first: ReadonlyMap<number, number>;
 }
 
 /** Index of the first interaction at or after `time` (binary search). */
@@ -49,7 +54,7 @@ export function buildTimelines(
     if (!steps) stepsOf.set(r.userId, (steps = []));
     steps.push({ row: rowOf.get(r.itemId) ?? -1, type: r.type, weight: r.weight, occurredAt: r.occurredAt });
   }
-  const slatesOf = new Map<string, (Omit<TimelineSlate, 'before'> & { shownAt: number })[]>();
+  const slatesOf = new Map<string, Omit<TimelineSlate, 'before'>[]>();
   for (const impression of impressions) {
     if (!stepsOf.has(impression.userId)) stepsOf.set(impression.userId, []);
     const rows: number[] = [];
@@ -76,9 +81,9 @@ export function buildTimelines(
       ),
     );
     const slates = (slatesOf.get(userId) ?? [])
-      .map(({ shownAt, rows, rewards }) => ({ before: interactionsBefore(steps, shownAt), rows, rewards }))
+      .map(({ shownAt, rows, rewards }) => ({ before: interactionsBefore(steps, shownAt), shownAt, rows, rewards }))
       .sort((a, b) => a.before - b.before);
-    timelines.push({ userId, steps, returns, slates });
+    timelines.push({ userId, steps, returns, slates, first: firstPositions(steps.map((s) => s.row)) });
   }
   // Map iteration follows first appearance, which follows the reader's order: deterministic.
   return timelines;

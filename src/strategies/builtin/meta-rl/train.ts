@@ -7,13 +7,15 @@ import { createRandom } from '../../../ml/random.js';
 import type { TrainContext, TrainResult } from '../../contract.js';
 import { readAllImpressions } from '../../in-memory-impression-reader.js';
 import { readAllInteractions } from '../../in-memory-readers.js';
-import { metaRlArtifact } from './artifact.js';
+import { META_RL_ARTIFACT_FORMAT, metaRlArtifact } from './artifact.js';
 import { itemVectorsFor, trainItemTower } from './item-representations.js';
 import { META_RL_NAME, metaTrain } from './meta-training.js';
 import { NegativeSampler, samplingWeights } from './negative-sampler.js';
 import type { MetaRlParams } from './params.js';
 import { initialPolicy, type PolicyShapes } from './policy-weights.js';
 import { buildTimelines } from './timelines.js';
+import { decayedCountsAt } from './trend-counts.js';
+import { TREND_HALF_LIVES_HOURS, TrendHistory, type TrendEvent } from './trend-features.js';
 
 export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<TrainResult> {
   const { params } = ctx;
@@ -51,6 +53,10 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
   const random = createRandom(ctx.seed ^ 0x5eed);
   const weights = initialPolicy(shapes, random, logPopularity);
   const timelines = buildTimelines(interactions, impressions, rowOf, params.gamma);
+  // The trend features' events: positive interactions in time order (the reader's order is not promised).
+  const events: TrendEvent[] = interactions.filter((r) => r.weight > 0).map((r) => ({ row: rowOf.get(r.itemId)!, at: r.occurredAt }));
+  events.sort((a, b) => a.at - b.at);
+  const trendAnchor = events.length > 0 ? events[events.length - 1]!.at : 0;
   const sampling = samplingWeights(counts);
   if (interactions.length === 0) ctx.log.warn(`${META_RL_NAME}: no interaction to learn from; the policy ranks by the item tower alone`);
 
@@ -62,6 +68,7 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
     params,
     timelines,
     sampler: new NegativeSampler(sampling),
+    trend: new TrendHistory(itemIds.length, events),
     random,
     signal: ctx.signal,
     onProgress: (fraction) => ctx.progress({ phase: 'meta-training', percent: 40 + 58 * fraction }),
@@ -69,14 +76,15 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
   ctx.progress({ phase: 'done', percent: 100 });
   const artifact = metaRlArtifact(
     {
-      format: 'recgate.meta-rl/1',
+      format: META_RL_ARTIFACT_FORMAT,
       shapes,
       historyLength: params.historyLength,
       itemIds,
+      trendAnchor,
       training: { seed: ctx.seed, epochs: params.epochs, actions: result.actions, slateActions: result.slateActions, metaLearning: params.metaLearning },
     },
     weights,
-    sampling,
+    { sampling, trendCounts: decayedCountsAt(itemIds.length, events, trendAnchor) },
     towerArtifact,
   );
   return {
@@ -94,6 +102,8 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
       towerSeconds,
       actionsPerSecond: result.seconds > 0 ? result.actions / result.seconds : 0,
       durationMs: performance.now() - started,
+      // θ_h per half-life: how much the learned policy follows recent popularity.
+      ...Object.fromEntries(TREND_HALF_LIVES_HOURS.map((h, f) => [`trendWeight${h}h`, weights.trend[f]!])),
     },
   };
 }
