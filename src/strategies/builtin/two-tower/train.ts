@@ -20,7 +20,7 @@ import { initialWeights, type TowerShapes, type TowerWeights } from './tower-wei
 import { buildTrainingExamples } from './training-examples.js';
 import { createTrainingParameters } from './training-parameters.js';
 import { trainStep } from './training-step.js';
-import { chooseValidation, trainingOrder, validationScore } from './validation.js';
+import { chooseValidation, heldOutMask, trainingOrder, validationScore } from './validation.js';
 
 /** Epochs without a better validation score before training stops. */
 const PATIENCE = 3;
@@ -88,6 +88,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
   // own, so the initial weights are the same either way.
   const validation = params.epochs === undefined ? chooseValidation(examples, createRandom(ctx.seed ^ VALIDATION_SEED)) : null;
   const order = trainingOrder(examples, validation);
+  const hidden = heldOutMask(examples, validation);
   const epochs = epochsFor(params, order.length);
   const stepsPerEpoch = Math.ceil(order.length / params.batchSize);
   const totalSteps = stepsPerEpoch * epochs;
@@ -107,7 +108,7 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
       for (let start = 0; start < order.length; start += params.batchSize) {
         abortIfAsked(signal);
         const batch = order.subarray(start, Math.min(start + params.batchSize, order.length));
-        const loss = trainStep(tf, parameters, { examples, features, batch }, shapes, params, random);
+        const loss = trainStep(tf, parameters, { examples, features, batch, hidden }, shapes, params, random);
         lossSum += loss * batch.length;
         lossWeight += batch.length;
         stepsDone++;

@@ -21,13 +21,15 @@ export interface TrainingBatch {
   readonly features: ItemFeatureRows;
   /** Example indices of this batch. */
   readonly batch: Int32Array;
+  /** Examples that are never history (held out for validation), or null. */
+  readonly hidden: Uint8Array | null;
 }
 
 /** One optimizer step on the examples `batch`; returns the batch loss. */
 export function trainStep(
   tf: Tf,
   parameters: TrainingParameters,
-  { examples, features, batch }: TrainingBatch,
+  { examples, features, batch, hidden }: TrainingBatch,
   shapes: TowerShapes,
   params: TwoTowerParams,
   random: Random,
@@ -43,7 +45,7 @@ export function trainStep(
     sampleWeights[i] = examples.weights[e]!;
   }
   const items = itemTowerInput(features, itemRows, idRows, shapes.embeddingDim);
-  const users = userTowerInput(size, params.historyLength, (u, add) => addExampleHistory(examples, features, batch[u]!, params.historyLength, add));
+  const users = userTowerInput(size, params.historyLength, (u, add) => addExampleHistory(examples, features, batch[u]!, params.historyLength, add, hidden));
   const offsets = inBatchLogitOffsets(itemRows, params.logQCorrection ? examples.logQ : null);
 
   // Only the rows this batch uses go to the backend, as compact tables the bags are renumbered onto.

@@ -66,7 +66,15 @@ export function chooseValidation(examples: TrainingExamples, random: Random): Va
   return { heldOut, userEnd };
 }
 
-/** Examples to train on: all but the held-out ones. */
+/** A mask of the held-out examples (1), which training must not use as history either; null without validation. */
+export function heldOutMask(examples: TrainingExamples, validation: ValidationSet | null): Uint8Array | null {
+  if (!validation) return null;
+  const mask = new Uint8Array(examples.count);
+  for (const e of validation.heldOut) mask[e] = 1;
+  return mask;
+}
+
+/** Examples to train on: all but the held-out ones (which are not anyone's history either: `heldOutMask`). */
 export function trainingOrder(examples: TrainingExamples, validation: ValidationSet | null): Int32Array {
   const held = new Set(validation?.heldOut ?? []);
   const out = new Int32Array(examples.count - held.size);
