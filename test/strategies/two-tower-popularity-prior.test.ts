@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRecgateError } from '../../src/errors.js';
+import { idDropoutFor } from '../../src/strategies/builtin/two-tower/params.js';
 import { itemLogCounts, itemPriors } from '../../src/strategies/builtin/two-tower/popularity-prior.js';
 import { twoTowerStrategy, type TwoTowerModel, type TwoTowerParams } from '../../src/strategies/builtin/two-tower/index.js';
 import type { Artifact, CatalogView, InteractionRecord, RecommendRequest, ScoredItem, TrainResult } from '../../src/strategies/contract.js';
@@ -61,6 +62,13 @@ describe('two-tower popularity prior', () => {
     expect(Array.from(counts)).toEqual([0, Math.log(2), Math.log(3), Math.fround(Math.log(3)), 0].map(Math.fround));
     expect(Array.from(itemPriors([3, 0, 1], counts, 0.5))).toEqual([0.5 * Math.log(3), 0, 0.5 * Math.log(2)].map(Math.fround));
     expect(Array.from(itemPriors([3, 1], null, 0.5))).toEqual([0, 0]);
+  });
+
+  it('hides no ids by default where validation can choose a prior, a quarter where it cannot (given epochs)', () => {
+    expect(idDropoutFor(parseStrategyParams(twoTowerStrategy, {}))).toBe(0);
+    expect(idDropoutFor(parseStrategyParams(twoTowerStrategy, { epochs: 3 }))).toBe(0.25);
+    expect(idDropoutFor(parseStrategyParams(twoTowerStrategy, { epochs: 3, idDropout: 0.1 }))).toBe(0.1);
+    expect(idDropoutFor(parseStrategyParams(twoTowerStrategy, { idDropout: 0.4 }))).toBe(0.4);
   });
 
   it('without validation (given epochs) trains no prior, and stores the counts', () => {
