@@ -37,15 +37,22 @@ const configSchema = z.object({
     epochs: z.number().int().min(0),
     examples: z.number().int().min(0),
   }),
+  /**
+   * Serving adds `weight` · log(1 + training count) to each item's cosine (popularity-prior.ts);
+   * absent before two-tower 1.2 (no prior). The counts are the `itemLogCounts` array.
+   */
+  popularityPrior: z.object({ weight: z.number().min(0) }).optional(),
 });
 
 export type TwoTowerConfig = z.output<typeof configSchema>;
 
 /** Name of the array holding the text buckets' idf (part of the text config, not trained). */
 const TEXT_IDF = 'textIdf';
+/** Name of the array of log(1 + training count) per id-table row (the popularity prior's). */
+const ITEM_LOG_COUNTS = 'itemLogCounts';
 
-export function twoTowerArtifact(config: TwoTowerConfig, weights: TowerWeights<Float32Array>, textIdf: Float32Array): Artifact {
-  const arrays: Record<string, Float32Array> = { [TEXT_IDF]: textIdf };
+export function twoTowerArtifact(config: TwoTowerConfig, weights: TowerWeights<Float32Array>, textIdf: Float32Array, itemLogCounts: Float32Array): Artifact {
+  const arrays: Record<string, Float32Array> = { [TEXT_IDF]: textIdf, [ITEM_LOG_COUNTS]: itemLogCounts };
   for (const name of WEIGHT_NAMES) arrays[name] = weights[name];
   return { json: config as unknown as JsonValue, arrays };
 }
@@ -54,7 +61,7 @@ export function twoTowerArtifact(config: TwoTowerConfig, weights: TowerWeights<F
 export function readTwoTowerArtifact(
   artifact: Artifact,
   strategyName: string,
-): { config: TwoTowerConfig; shapes: TowerShapes; weights: TowerWeights<Float32Array>; textIdf: Float32Array } {
+): { config: TwoTowerConfig; shapes: TowerShapes; weights: TowerWeights<Float32Array>; textIdf: Float32Array; itemLogCounts: Float32Array | null } {
   const invalid = (reason: string) => rgError('RG_ERR_ARTIFACT_INVALID', { name: strategyName, reason });
   const parsed = configSchema.safeParse(artifact.json);
   if (!parsed.success) {
@@ -80,5 +87,11 @@ export function readTwoTowerArtifact(
   if (!(textIdf instanceof Float32Array) || textIdf.length !== shapes.textBuckets) {
     throw invalid(`"${TEXT_IDF}" must be a Float32Array of ${shapes.textBuckets} values`);
   }
-  return { config, shapes, weights, textIdf };
+  // Artifacts before two-tower 1.2 have no counts (and no prior).
+  const itemLogCounts = artifact.arrays[ITEM_LOG_COUNTS] ?? null;
+  if (itemLogCounts !== null && (!(itemLogCounts instanceof Float32Array) || itemLogCounts.length !== shapes.idRows)) {
+    throw invalid(`"${ITEM_LOG_COUNTS}" must be a Float32Array of ${shapes.idRows} values`);
+  }
+  if ((config.popularityPrior?.weight ?? 0) > 0 && itemLogCounts === null) throw invalid(`a popularity prior without "${ITEM_LOG_COUNTS}"`);
+  return { config, shapes, weights, textIdf, itemLogCounts };
 }

@@ -18,7 +18,8 @@ export const twoTowerStrategy = defineStrategy<TwoTowerParams, TwoTowerModel>({
   name: TWO_TOWER_NAME,
   // 1.1.0: early stopping, same-moment history, raw id parts (artifacts of 1.0.0 still load).
   // 1.1.1: early stopping's held-out positives are not history in training (same artifact).
-  version: '1.1.1',
+  // 1.2.0: popularity prior chosen on validation, idDropout 0 with it (artifacts of 1.0 and 1.1 still load).
+  version: '1.2.0',
   description:
     'Two-tower neural retrieval: user history and item text/embedding towers trained with in-batch softmax (logQ-corrected); recommends new items from their text.',
   params: twoTowerParamsSchema,

@@ -56,7 +56,10 @@ function scoreWithTensors(model: TwoTowerModel, user: Float32Array, k: number, r
   const { tf } = model;
   const matrix = model.items;
   const n = matrix.ids.length;
-  const scoresTensor = tf.tidy(() => tf.matMul(tf.tensor2d(user, [1, user.length]), matrix.transposed!).reshape([n]));
+  const scoresTensor = tf.tidy(() => {
+    const cosines = tf.matMul(tf.tensor2d(user, [1, user.length]), matrix.transposed!).reshape([n]);
+    return matrix.priorsTensor ? tf.add(cosines, matrix.priorsTensor) : cosines;
+  });
   try {
     // Without a category filter, the top k + |exclude| + slack almost always hold k acceptable
     // items; topk in the backend then saves reading all n scores back.
@@ -87,11 +90,11 @@ function scoreWithTensors(model: TwoTowerModel, user: Float32Array, k: number, r
 
 function scoreWithLoop(model: TwoTowerModel, u: Float32Array, k: number, accept: (row: number) => boolean): Ranked {
   const dim = model.shapes.dim;
-  const vectors = model.items.vectors;
+  const { vectors, priors } = model.items;
   const n = model.items.ids.length;
   const all = new Float32Array(n);
   for (let r = 0; r < n; r++) {
-    let dot = 0;
+    let dot = priors[r]!;
     const offset = r * dim;
     for (let d = 0; d < dim; d++) dot += u[d]! * vectors[offset + d]!;
     all[r] = dot;

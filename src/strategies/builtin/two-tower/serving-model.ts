@@ -8,12 +8,13 @@
  * their vector from their text and embedding through the same item tower, with a zero id
  * part, which training prepared the tower for by hiding ids at random (`idDropout`).
  */
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { initTensorflow, warmUpTensorflow, type BackendName, type Tf } from '../../../ml/tf-backend.js';
 import type { Artifact, CatalogItem, CatalogView, InteractionRecord, Logger } from '../../contract.js';
 import type { AdaptationSettings } from './adapt.js';
 import { readTwoTowerArtifact, type TwoTowerConfig } from './artifact.js';
 import { buildItemFeatureRows } from './item-features.js';
+import { itemPriors } from './popularity-prior.js';
 import { itemTowerInput, userTowerInput, type UserTowerInput } from './tower-inputs.js';
 import { WEIGHT_NAMES, weightShapes, type TowerShapes, type TowerWeights } from './tower-weights.js';
 import { itemTower } from './towers.js';
@@ -28,6 +29,10 @@ export interface ItemMatrix {
   vectors: Float32Array;
   /** The same, transposed to [dim, ids.length] for a transpose-free product; null when empty. */
   transposed: Tensor2D | null;
+  /** [ids.length] popularity prior added to each item's cosine (popularity-prior.ts; zeros without one). */
+  priors: Float32Array;
+  /** The same as a tensor, null when empty or all zero. */
+  priorsTensor: Tensor1D | null;
 }
 
 export interface TwoTowerModel {
@@ -49,6 +54,8 @@ export interface TwoTowerModel {
   readonly items: ItemMatrix;
   /** Inverse document frequency per text bucket, from training. */
   readonly textIdf: Float32Array;
+  /** log(1 + training count) per id-table row; null in artifacts before two-tower 1.2. */
+  readonly itemLogCounts: Float32Array | null;
   /** Word-level token buckets (and their weight) of items seen in requests' histories, by item id. */
   readonly historyWords: Map<string, { readonly buckets: Int32Array; readonly weight: number }>;
   /** Per-user adaptation params (from the strategy's params, not the artifact). */
@@ -68,7 +75,7 @@ export async function loadTwoTowerModel(
   strategyName: string,
   adaptation: AdaptationSettings,
 ): Promise<TwoTowerModel> {
-  const { config, shapes, weights: values, textIdf } = readTwoTowerArtifact(artifact, strategyName);
+  const { config, shapes, weights: values, textIdf, itemLogCounts } = readTwoTowerArtifact(artifact, strategyName);
   const { tf, backend } = await initTensorflow();
   const weights = {} as TowerWeights;
   for (const name of WEIGHT_NAMES) weights[name] = tf.tensor(values[name], [...weightShapes(shapes)[name]]);
@@ -81,8 +88,9 @@ export async function loadTwoTowerModel(
     weightValues: values,
     idRowOf: new Map(config.itemIds.map((id, i) => [id, i + 1])),
     scoring: backend === 'cpu' ? 'loop' : 'tensor',
-    items: { ids: [], rowOf: new Map(), vectors: new Float32Array(0), transposed: null },
+    items: { ids: [], rowOf: new Map(), vectors: new Float32Array(0), transposed: null, priors: new Float32Array(0), priorsTensor: null },
     textIdf,
+    itemLogCounts,
     historyWords: new Map(),
     adaptation,
     syncedCatalog: null,
@@ -145,6 +153,8 @@ export function refreshItemVectors(model: TwoTowerModel, items: readonly Catalog
   }
   items.forEach((item, i) => vectors.set(fresh.subarray(i * dim, (i + 1) * dim), matrix.rowOf.get(item.id)! * dim));
   matrix.vectors = vectors;
+  const idRows = matrix.ids.map((id) => model.idRowOf.get(id) ?? 0);
+  matrix.priors = itemPriors(idRows, model.itemLogCounts, model.config.popularityPrior?.weight ?? 0);
   rebuildTransposed(model);
 }
 
@@ -155,7 +165,10 @@ function rebuildTransposed(model: TwoTowerModel): void {
   const dim = model.shapes.dim;
   matrix.transposed?.dispose();
   matrix.transposed = null;
+  matrix.priorsTensor?.dispose();
+  matrix.priorsTensor = null;
   if (n === 0) return;
+  if (matrix.priors.some((p) => p !== 0)) matrix.priorsTensor = tf.tensor1d(matrix.priors);
   const transposed = new Float32Array(dim * n);
   for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) transposed[d * n + r] = matrix.vectors[r * dim + d]!;
   matrix.transposed = tf.tensor2d(transposed, [dim, n]);
@@ -214,4 +227,6 @@ export function disposeTwoTowerModel(model: TwoTowerModel): void {
   model.tf.dispose(Object.values(model.weights) as Tensor[]);
   model.items.transposed?.dispose();
   model.items.transposed = null;
+  model.items.priorsTensor?.dispose();
+  model.items.priorsTensor = null;
 }

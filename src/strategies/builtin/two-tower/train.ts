@@ -15,12 +15,13 @@ import { readAllInteractions } from '../../in-memory-readers.js';
 import { twoTowerArtifact, TWO_TOWER_ARTIFACT_FORMAT, type TwoTowerConfig } from './artifact.js';
 import { buildItemFeatureRows, dominantEmbeddingDim } from './item-features.js';
 import { epochsFor, type TwoTowerParams } from './params.js';
+import { itemLogCounts, PRIOR_WEIGHT_GRID } from './popularity-prior.js';
 import { catalogTokenIdf } from './text-idf.js';
 import { initialWeights, type TowerShapes, type TowerWeights } from './tower-weights.js';
 import { buildTrainingExamples } from './training-examples.js';
 import { createTrainingParameters } from './training-parameters.js';
 import { trainStep } from './training-step.js';
-import { chooseValidation, heldOutMask, trainingOrder, validationScore } from './validation.js';
+import { chooseValidation, heldOutMask, trainingOrder, validationScores } from './validation.js';
 
 /** Epochs without a better validation score before training stops. */
 const PATIENCE = 3;
@@ -96,7 +97,11 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
   let epochsDone = 0;
   let reportedPercent = -1;
   let lastEpochLoss = Number.NaN;
-  const best = { score: Number.NEGATIVE_INFINITY, epoch: 0, weights: null as TowerWeights<Float32Array> | null };
+  const best = { score: Number.NEGATIVE_INFINITY, epoch: 0, priorWeight: 0, weights: null as TowerWeights<Float32Array> | null };
+  // The popularity prior's candidate weights, scored on the validation users with the counts
+  // training sees (their held-out items not counted, as a test item is not at serving).
+  const priorGrid = PRIOR_WEIGHT_GRID.map((g) => g * params.temperature);
+  const validationPrior = validation ? { logCounts: itemLogCounts(examples.itemRows, order, shapes.idRows), weights: priorGrid } : null;
   const fitStarted = performance.now();
   const fitCpuStarted = process.cpuUsage();
 
@@ -122,9 +127,20 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
       epochsDone = epoch + 1;
       if (lossWeight > 0) lastEpochLoss = lossSum / lossWeight;
       if (validation) {
-        const score = parameters.withTensors((weights) => validationScore(tf, weights, shapes, examples, features, validation, params.historyLength));
-        ctx.log.info('two-tower: epoch done', { epoch: epochsDone, loss: lastEpochLoss, validation: score });
-        if (score > best.score) Object.assign(best, { score, epoch: epochsDone, weights: parameters.snapshot() });
+        const scores = parameters.withTensors((weights) =>
+          validationScores(tf, weights, shapes, examples, features, validation, params.historyLength, validationPrior!),
+        );
+        // The first of equal scores: the smallest prior weight that does as well.
+        const pick = scores.indexOf(Math.max(...scores));
+        const score = scores[pick]!;
+        ctx.log.info('two-tower: epoch done', {
+          epoch: epochsDone,
+          loss: lastEpochLoss,
+          validation: score,
+          priorWeight: priorGrid[pick],
+          byPriorWeight: scores,
+        });
+        if (score > best.score) Object.assign(best, { score, epoch: epochsDone, priorWeight: priorGrid[pick]!, weights: parameters.snapshot() });
         else if (epochsDone - best.epoch >= PATIENCE) break;
       } else {
         ctx.log.info('two-tower: epoch done', { epoch: epochsDone, loss: lastEpochLoss });
@@ -143,16 +159,23 @@ export async function trainTwoTower(ctx: TrainContext<TwoTowerParams>): Promise<
       temperature: params.temperature,
       itemIds: [...examples.itemIds],
       training: { backend, simd: simd ?? null, seed: ctx.seed, epochs: best.weights ? best.epoch : epochsDone, examples: examples.count },
+      popularityPrior: { weight: best.weights ? best.priorWeight : 0 },
     };
+    // Serving counts every example, the validation users' held-out ones included.
+    const logCounts = itemLogCounts(
+      examples.itemRows,
+      Int32Array.from({ length: examples.count }, (_, e) => e),
+      shapes.idRows,
+    );
     ctx.progress({ phase: 'done', percent: 100 });
     return {
-      artifact: twoTowerArtifact(config, weights, idf),
+      artifact: twoTowerArtifact(config, weights, idf, logCounts),
       metrics: {
         ...(Number.isFinite(lastEpochLoss) ? { loss: lastEpochLoss } : {}),
         examplesPerSecond: (order.length * epochsDone) / Math.max(seconds, 1e-9),
         epochs: best.weights ? best.epoch : epochsDone,
         epochsRun: epochsDone,
-        ...(validation ? { validationScore: best.score, validationUsers: validation.heldOut.length } : {}),
+        ...(validation ? { validationScore: best.score, validationUsers: validation.heldOut.length, popularityPriorWeight: best.priorWeight } : {}),
         steps: stepsDone,
         examples: examples.count,
         users: examples.users,

@@ -8,7 +8,7 @@ import type { Random } from '../../../ml/random.js';
 import type { Tf } from '../../../ml/tf-backend.js';
 import { inBatchLogitOffsets, inBatchSoftmaxLoss } from './in-batch-softmax.js';
 import type { ItemFeatureRows } from './item-features.js';
-import type { TwoTowerParams } from './params.js';
+import { idDropoutFor, type TwoTowerParams } from './params.js';
 import type { TowerShapes, TowerWeights } from './tower-weights.js';
 import { itemTowerInput, userTowerInput } from './tower-inputs.js';
 import { bothTowers } from './towers.js';
@@ -35,13 +35,14 @@ export function trainStep(
   random: Random,
 ): number {
   const size = batch.length;
+  const idDropout = idDropoutFor(params);
   const itemRows = new Int32Array(size);
   const idRows = new Int32Array(size);
   const sampleWeights = new Float32Array(size);
   for (let i = 0; i < size; i++) {
     const e = batch[i]!;
     itemRows[i] = examples.itemRows[e]!;
-    idRows[i] = random.next() < params.idDropout ? 0 : itemRows[i]!;
+    idRows[i] = random.next() < idDropout ? 0 : itemRows[i]!;
     sampleWeights[i] = examples.weights[e]!;
   }
   const items = itemTowerInput(features, itemRows, idRows, shapes.embeddingDim);

@@ -83,10 +83,11 @@ export function trainingOrder(examples: TrainingExamples, validation: Validation
 }
 
 /**
- * Mean over validation users of 1 / log2(2 + rank) of their held-out item (0 beyond rank 100)
+ * Per prior weight (`priorWeights`, scores being cosine + weight · `logCounts` of the item):
+ * mean over validation users of 1 / log2(2 + rank) of their held-out item (0 beyond rank 100)
  * among every trained item but their others, under the current weights.
  */
-export function validationScore(
+export function validationScores(
   tf: Tf,
   weights: TowerWeights,
   shapes: TowerShapes,
@@ -94,7 +95,8 @@ export function validationScore(
   features: ItemFeatureRows,
   validation: ValidationSet,
   historyLength: number,
-): number {
+  prior: { readonly logCounts: Float32Array; readonly weights: readonly number[] },
+): number[] {
   const items = shapes.idRows - 1;
   const users = validation.heldOut.length;
   const userInput = userTowerInput(users, historyLength, (v, add) => addExampleHistory(examples, features, validation.heldOut[v]!, historyLength, add));
@@ -110,22 +112,26 @@ export function validationScore(
   });
   const values = scores.dataSync() as Float32Array;
   scores.dispose();
-  let total = 0;
-  for (let v = 0; v < users; v++) {
-    const e = validation.heldOut[v]!;
-    const offset = v * items - 1; // values[offset + row] is the score of id-table row `row`
-    const target = values[offset + examples.itemRows[e]!]!;
-    let rank = 0;
-    for (let c = 1; c <= items; c++) if (values[offset + c]! > target) rank++;
-    // The user's other items are never ranked: take back those that scored higher.
-    const seen = new Set<number>([examples.itemRows[e]!]);
-    for (let p = examples.userStart[e]!; p < validation.userEnd[v]!; p++) {
-      const row = examples.itemRows[p]!;
-      if (seen.has(row)) continue;
-      seen.add(row);
-      if (values[offset + row]! > target) rank--;
+  const { logCounts } = prior;
+  return prior.weights.map((w) => {
+    let total = 0;
+    for (let v = 0; v < users; v++) {
+      const e = validation.heldOut[v]!;
+      const offset = v * items - 1; // values[offset + row] is the cosine of id-table row `row`
+      const score = (row: number): number => values[offset + row]! + w * logCounts[row]!;
+      const target = score(examples.itemRows[e]!);
+      let rank = 0;
+      for (let c = 1; c <= items; c++) if (score(c) > target) rank++;
+      // The user's other items are never ranked: take back those that scored higher.
+      const seen = new Set<number>([examples.itemRows[e]!]);
+      for (let p = examples.userStart[e]!; p < validation.userEnd[v]!; p++) {
+        const row = examples.itemRows[p]!;
+        if (seen.has(row)) continue;
+        seen.add(row);
+        if (score(row) > target) rank--;
+      }
+      if (rank < CUTOFF) total += 1 / Math.log2(2 + rank);
     }
-    if (rank < CUTOFF) total += 1 / Math.log2(2 + rank);
-  }
-  return total / users;
+    return total / users;
+  });
 }
