@@ -6,8 +6,8 @@
  * the space, so a poor configuration is dropped after costing a few percent of a full trial and
  * a budget of minutes tries many configurations, not one.
  *
- * Why not a Bayesian optimiser: recgate's spaces are small (4-5 params), trials differ in cost
- * by 10x or more (epochs, factors), and a time budget of minutes buys ~10-30 trials; a GP or
+ * Why not a Bayesian optimiser: recgate's spaces are small (2-5 params), trials differ in cost
+ * by 10x or more (epochs, factors), and a time budget of minutes buys ~10-30 full-cost trials; a GP or
  * TPE needs more trials than that before its model beats random sampling, while halving saves
  * most of the cost of bad draws from the first rung. It is also trivially deterministic.
  *
@@ -18,9 +18,10 @@
  * over defaults is measured at every level and the search can only keep or improve on them (on
  * validation). The winner is the best trial of the highest rung where both the configured params
  * and a sampled configuration finished (all users and full training, unless the budget ran out
- * before): like is compared with like; a winner from a short rung trains the configured length. A trial expected to outlast the budget (from the times of
- * the trials before it) is not started. The same seed, data and trial count give the same
- * trials and the same choice; a time budget only decides where the sequence stops.
+ * before): like is compared with like; a winner from a short rung trains the configured
+ * length. A trial expected to outlast the budget (from the times of the trials before it) is not
+ * started. The same seed, data and trial count give the same trials and the same choice; a time
+ * budget only decides where the sequence stops.
  */
 import { isRecgateError, rgError } from '../../errors.js';
 import { createRandom } from '../../ml/random.js';
