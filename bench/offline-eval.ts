@@ -219,7 +219,7 @@ for (const name of datasets) {
     for (const [strategy, m] of Object.entries(searched?.searches ?? {})) {
       const share = m.searchBestUsersShare === undefined ? '' : ` on ${m.searchBestUsersShare * 100} % of users`;
       console.log(
-        `- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s of ${m.searchBudgetSeconds} s, validation nDCG@10${share} ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10?.toFixed(4)}`,
+        `- search ${strategy}: ${m.searchTrials} trials in ${m.searchSeconds?.toFixed(0)} s of ${m.searchBudgetSeconds} s${m.searchBestValidationNdcgAt10 === undefined ? ', no trial finished: configured params kept' : `, validation nDCG@10${share} ${m.searchDefaultValidationNdcgAt10?.toFixed(4)} -> ${m.searchBestValidationNdcgAt10.toFixed(4)}`}`,
       );
     }
     console.log(`### ${spec.title}, ${protocol}\n\n${describeSplit(evaluation)}\n\n${formatEvaluationTable(evaluation)}\n`);

@@ -75,13 +75,15 @@ describe('successive halving', () => {
     // Stopped inside rung 1: the winner is rung 1's best, compared with the configured params on rung 1.
     const inRung1 = await search({ maxTrials: BRACKET[0].configurations + 3 }).outcome;
     expect(inRung1.bestFraction).toBe(BRACKET[1].fraction);
-    expect(inRung1.best.epochs).toBe(2);
+    // Every entrant trained the short length there: the winner keeps the configured one.
+    expect(inRung1.winner!.configuration.epochs).toBe(2);
+    expect(inRung1.best).toEqual({ rate: inRung1.winner!.configuration.rate });
     expect(inRung1.defaultScore).toBe(0.5);
     // Stopped after the configured params' top-rung trial: no sample to compare with there, so rung 1 decides.
     const configuredOnTop = await search({ maxTrials: FIRST_BRACKET_TRIALS - 1 }).outcome;
     expect(configuredOnTop.trials.at(-1)).toMatchObject({ rung: 2, configured: true });
     expect(configuredOnTop.bestFraction).toBe(BRACKET[1].fraction);
-    expect(configuredOnTop.best).toEqual(inRung1.trials.find((t) => t.rung === 1 && !t.configured)!.configuration);
+    expect(configuredOnTop.winner!.configuration).toEqual(inRung1.trials.find((t) => t.rung === 1 && !t.configured)!.configuration);
     // Configured params that beat every sample: nothing changes.
     const configuredWins = await search({
       maxTrials: FIRST_BRACKET_TRIALS,

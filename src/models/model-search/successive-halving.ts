@@ -6,8 +6,8 @@
  * the space, so a poor configuration is dropped after costing a few percent of a full trial and
  * a budget of minutes tries many configurations, not one.
  *
- * Why not a Bayesian optimiser: recgate's spaces are small (4-5 params), trials differ in cost
- * by 10x or more (epochs, factors), and a time budget of minutes buys ~10-30 trials; a GP or
+ * Why not a Bayesian optimiser: recgate's spaces are small (2-5 params), trials differ in cost
+ * by 10x or more (epochs, factors), and a time budget of minutes buys ~10-30 full-cost trials; a GP or
  * TPE needs more trials than that before its model beats random sampling, while halving saves
  * most of the cost of bad draws from the first rung. It is also trivially deterministic.
  *
@@ -18,9 +18,10 @@
  * over defaults is measured at every level and the search can only keep or improve on them (on
  * validation). The winner is the best trial of the highest rung where both the configured params
  * and a sampled configuration finished (all users and full training, unless the budget ran out
- * before): like is compared with like. A trial expected to outlast the budget (from the times of
- * the trials before it) is not started. The same seed, data and trial count give the same
- * trials and the same choice; a time budget only decides where the sequence stops.
+ * before): like is compared with like; a winner from a short rung trains the configured
+ * length. A trial expected to outlast the budget (from the times of the trials before it) is not
+ * started. The same seed, data and trial count give the same trials and the same choice; a time
+ * budget only decides where the sequence stops.
  */
 import { isRecgateError, rgError } from '../../errors.js';
 import { createRandom } from '../../ml/random.js';
@@ -87,7 +88,7 @@ export interface SearchOptions {
 }
 
 export interface SearchOutcome {
-  /** The winning configuration ({} when the configured params won). */
+  /** What the winner changes in the params ({} when the configured params won; no training length when it won on a short rung). */
   readonly best: Configuration;
   readonly bestScore: number | null;
   /** The configured params' score on the winner's rung (the same users and training length). */
@@ -139,6 +140,19 @@ function pickWinner(trials: readonly SearchTrial[]): SearchTrial | null {
     (best, t) => (best === null || t.rung > best.rung || (t.rung === best.rung && t.score! > best.score!) ? t : best),
     null,
   );
+}
+
+/**
+ * What a winning sampled trial changes in the params. A winner from a short rung drops the
+ * training length: there every entrant, the configured params included, trained the same short
+ * length, so the comparison says nothing about it, and the short length is a way to rank
+ * cheaply, not a candidate (measured: a two-tower winner trained 3 epochs scored 0.95x the
+ * configured params on MovieTweetings' test split). It trains the configured length.
+ */
+function promoted(winner: SearchTrial, short: SearchOptions['shortTraining']): Configuration {
+  if (!winner.shortTraining || short === undefined) return winner.configuration;
+  const { [short.param]: _, ...rest } = winner.configuration;
+  return rest;
 }
 
 /** Mean seconds of the finished trials on `rung`, or null when none finished. */
@@ -263,7 +277,7 @@ export async function successiveHalvingSearch(options: SearchOptions): Promise<S
   const winner = pickWinner(trials);
   const baseline = winner === null ? undefined : trials.find((t) => t.configured && t.rung === winner.rung && scoredTrial(t));
   return {
-    best: winner === null || winner.configured ? {} : winner.configuration,
+    best: winner === null || winner.configured ? {} : promoted(winner, short),
     bestScore: winner?.score ?? null,
     defaultScore: baseline?.score ?? null,
     bestFraction: winner?.fraction ?? null,
