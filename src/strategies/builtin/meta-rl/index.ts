@@ -1,8 +1,9 @@
 /**
  * The meta-rl strategy: a slate policy learned from logged feedback with REINFORCE and the
  * top-K off-policy correction (Chen et al. 2019), over item representations from a two-tower
- * item tower, whose policy head's starting point is meta-learned across users (first-order
- * MAML) so that `adapt`, a few gradient steps on a user's history, makes it that user's policy.
+ * item tower and each item's recent popularity (trend features), whose policy head's starting
+ * point is meta-learned across users (second-order MAML) so that `adapt`, a few gradient steps
+ * on a user's history, makes it that user's policy.
  * See docs/strategies/meta-rl.md.
  */
 import { defineStrategy } from '../../contract.js';

@@ -75,7 +75,7 @@ export const metaRlParamsSchema = z
     /** Learn from recgate's impression log when the host provides one. @default true */
     useImpressions: z.boolean().default(true),
     /**
-     * Meta-train the policy head's initial values (first-order MAML over users as tasks); false
+     * Meta-train the policy head's initial values (MAML over users as tasks); false
      * trains conventionally (the head is still fine-tuned by `adapt`: the ablation). @default true
      */
     metaLearning: z.boolean().default(true),
