@@ -29,7 +29,9 @@ describe('redactSecrets', () => {
   });
 });
 
-// The issue's case: a NUL character in a user id reaches PostgreSQL, which refuses it.
+// A failure the gateway cannot foresee: the users table is gone while the request runs (renamed
+// away and back). (The case first reported, a NUL in a user id reaching PostgreSQL, is refused
+// as invalid input since.)
 describe.each(TEST_PROVIDERS.filter((p) => p === 'postgres'))('an unexpected error on %s', (provider) => {
   let t: TestGateway;
   const lines: LogLine[] = [];
@@ -38,12 +40,19 @@ describe.each(TEST_PROVIDERS.filter((p) => p === 'postgres'))('an unexpected err
   });
   afterAll(() => t.close());
 
-  const ask = (headers: Record<string, string> = {}) =>
-    t.gateway.yoga.fetch('http://recgate.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.clientKey}`, ...headers },
-      body: JSON.stringify({ query: 'query Broken($u: ID!) { recommendations(userId: $u) { impressionId } }', variables: { u: 'a\u0000b' } }),
-    });
+  const ask = async (headers: Record<string, string> = {}) => {
+    const sql = (statement: string) => t.database.db.prisma.$executeRawUnsafe(statement);
+    await sql('ALTER TABLE "User" RENAME TO "UserAway"');
+    try {
+      return await t.gateway.yoga.fetch('http://recgate.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.clientKey}`, ...headers },
+        body: JSON.stringify({ query: 'query Broken($u: ID!) { recommendations(userId: $u) { impressionId } }', variables: { u: 'someone' } }),
+      });
+    } finally {
+      await sql('ALTER TABLE "UserAway" RENAME TO "User"');
+    }
+  };
 
   it('is masked for the client and logged once with the request id, without the key', async () => {
     lines.length = 0;
@@ -59,7 +68,7 @@ describe.each(TEST_PROVIDERS.filter((p) => p === 'postgres'))('an unexpected err
     expect(logged[0]!.message).toBe('unexpected error');
     expect(logged[0]!.fields.requestId).toBe(requestId);
     expect(logged[0]!.fields.path).toBe('recommendations');
-    expect(String(logged[0]!.fields.error)).toMatch(/0x00|invalid byte sequence/i);
+    expect(String(logged[0]!.fields.error)).toMatch(/does not exist/i);
     expect(String(logged[0]!.fields.stack)).toContain('\n');
     expect(JSON.stringify(lines)).not.toContain(t.clientKey);
   });
