@@ -102,8 +102,10 @@ for (const [datasetName, dataset] of datasets) {
     rows.push(row);
     console.log(
       `- ${dataset.title}, ${name}: ${trials.length} trials in ${seconds.toFixed(0)} s of ${budgetSeconds} s (${(row.overBudget * 100).toFixed(1)} %), ` +
-        `${row.cpuSeconds.toFixed(0)} CPU s; validation nDCG@10 on ${(bestFraction ?? 0) * 100} % of users ${defaultScore?.toFixed(4)} -> ${bestScore?.toFixed(4)} ` +
-        `(${row.gain?.toFixed(2) ?? '-'}x), ${JSON.stringify(best)}`,
+        `${row.cpuSeconds.toFixed(0)} CPU s; ` +
+        (bestScore === null
+          ? 'no trial finished: configured params kept'
+          : `validation nDCG@10 on ${(bestFraction ?? 0) * 100} % of users ${defaultScore?.toFixed(4)} -> ${bestScore.toFixed(4)} (${row.gain?.toFixed(2) ?? '-'}x), ${JSON.stringify(best)}`),
     );
   }
 }
