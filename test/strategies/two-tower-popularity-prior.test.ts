@@ -14,6 +14,7 @@ import { parseStrategyParams } from '../../src/strategies/params.js';
 import { loadMovieTweetingsFixture, type MovieTweetingsFixture } from '../../src/testing/fixture.js';
 import { createInMemoryTrainContext } from '../../src/testing/train-context.js';
 import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
+import { historyRequest } from '../support/history-request.js';
 
 const quiet = { info() {}, warn() {} };
 let fixture: MovieTweetingsFixture;
@@ -24,18 +25,7 @@ let trained: TrainResult;
 const load = async (artifact: Artifact): Promise<TwoTowerModel> => twoTowerStrategy.load(artifact, { params, catalog, log: quiet });
 const slate = (model: TwoTowerModel, r: RecommendRequest) => twoTowerStrategy.recommend(model, r) as readonly ScoredItem[];
 
-function request(history: readonly InteractionRecord[]): RecommendRequest {
-  return {
-    user: { id: history[0]!.userId, known: true, attributes: {}, history },
-    k: 20,
-    exclude: new Set(history.map((r) => r.itemId)),
-    filter: {},
-    context: {},
-    surface: 'test',
-    catalog,
-    now: fixture.now,
-  };
-}
+const request = (history: readonly InteractionRecord[]): RecommendRequest => historyRequest(catalog, history, fixture.now, { k: 20 });
 
 /** The trained artifact with another prior weight (or, with `legacy`, as 1.1 wrote it: no prior, no counts). */
 function withPrior(weight: number, legacy = false): Artifact {

@@ -9,6 +9,7 @@ import { parseStrategyParams } from '../../src/strategies/params.js';
 import { loadMovieTweetingsFixture, type MovieTweetingsFixture } from '../../src/testing/fixture.js';
 import { createInMemoryTrainContext } from '../../src/testing/train-context.js';
 import { MOVIETWEETINGS_DIR } from '../support/datasets.js';
+import { historyRequest } from '../support/history-request.js';
 
 const RAW_PARAMS = { epochs: 1, dim: 16, hiddenUnits: 32, batchSize: 256, textHashBuckets: 2048, maxTextTokens: 24 };
 const quiet = { info() {}, warn() {} };
@@ -41,19 +42,8 @@ function historyOf(userId: string): InteractionRecord[] {
   return fixture.interactions.filter((r) => r.userId === userId);
 }
 
-function request(history: readonly InteractionRecord[], overrides: Partial<RecommendRequest> = {}): RecommendRequest {
-  return {
-    user: { id: history[0]?.userId ?? 'newcomer', known: history.length > 0, attributes: {}, history },
-    k: 10,
-    exclude: new Set(history.map((r) => r.itemId)),
-    filter: {},
-    context: {},
-    surface: 'test',
-    catalog,
-    now: fixture.now,
-    ...overrides,
-  };
-}
+const request = (history: readonly InteractionRecord[], overrides: Partial<RecommendRequest> = {}): RecommendRequest =>
+  historyRequest(catalog, history, fixture.now, overrides);
 
 // This strategy answers synchronously.
 const slate = (model: TwoTowerModel, r: RecommendRequest) => twoTowerStrategy.recommend(model, r) as readonly ScoredItem[];
