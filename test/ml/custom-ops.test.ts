@@ -186,36 +186,8 @@ describe('matMul', () => {
     tf.dispose([ours!, reference!]);
   });
 
-  it('has the gradients of finite differences in both arguments', () => {
-    const a = randomArray(m * k, 8);
-    const b = randomArray(k * n, 9);
-    const [ga, gb] = tf.tidy(() => tf.grads((x: Tensor, y: Tensor) => loss(x as Tensor2D, y as Tensor2D))([tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]));
-    const gotA = ga!.dataSync();
-    const gotB = gb!.dataSync();
-    tf.dispose([ga!, gb!]);
-    const value = (x: Float32Array, y: Float32Array): number => {
-      const t = tf.tidy(() => loss(tf.tensor2d(x, [m, k]), tf.tensor2d(y, [k, n])));
-      const v = t.dataSync()[0]!;
-      t.dispose();
-      return v;
-    };
-    expectClose(
-      gotA,
-      numericGradient((x) => value(x, b), a),
-      2e-3,
-    );
-    expectClose(
-      gotB,
-      numericGradient((y) => value(a, y), b),
-      2e-3,
-    );
-  });
-
-  it('differentiates through intermediate inputs (saved, not captured)', () => {
-    const a = randomArray(m * k, 14);
-    const b = randomArray(k * n, 15);
-    // tanh(x) and exp(y) are intermediates, disposed after the forward pass unless saved.
-    const f = (x: Tensor, y: Tensor): Tensor => loss(tf.tanh(x) as Tensor2D, tf.exp(y) as Tensor2D);
+  /** tf.grads of f at (a, b) against finite differences, in both arguments. */
+  function expectFiniteDifferenceGradients(f: (x: Tensor, y: Tensor) => Tensor, a: Float32Array, b: Float32Array): void {
     const [ga, gb] = tf.tidy(() => tf.grads(f)([tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]));
     const gotA = ga!.dataSync();
     const gotB = gb!.dataSync();
@@ -236,6 +208,17 @@ describe('matMul', () => {
       numericGradient((y) => value(a, y), b),
       2e-3,
     );
+  }
+
+  it('has the gradients of finite differences in both arguments', () => {
+    expectFiniteDifferenceGradients((x, y) => loss(x as Tensor2D, y as Tensor2D), randomArray(m * k, 8), randomArray(k * n, 9));
+  });
+
+  it('differentiates through intermediate inputs (saved, not captured)', () => {
+    const a = randomArray(m * k, 14);
+    const b = randomArray(k * n, 15);
+    // tanh(x) and exp(y) are intermediates, disposed after the forward pass unless saved.
+    expectFiniteDifferenceGradients((x, y) => loss(tf.tanh(x) as Tensor2D, tf.exp(y) as Tensor2D), a, b);
   });
 
   it('leaves no tensors behind after a gradient', () => {
