@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerExperimentsCommand } from '../../src/cli/commands/experiments.js';
 import { isRecgateError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useDatabaseUrl } from '../support/database-url.js';
 import { runCommand } from '../support/run-command.js';
 
 const run = (args: string[]): Promise<string> => runCommand(registerExperimentsCommand, args);
@@ -31,12 +32,12 @@ const LOG: ReadonlyArray<[string, number, number]> = [
 describe('recgate experiments', () => {
   let database: TestDatabase;
   let folder: string;
-  const previousUrl = process.env.DATABASE_URL;
+  let restoreUrl: () => void;
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     folder = await mkdtemp(path.join(tmpdir(), 'recgate-experiments-'));
-    process.env.DATABASE_URL = database.url;
+    restoreUrl = useDatabaseUrl(database.url);
     await database.db.prisma.impression.createMany({
       data: LOG.map(([strategy, propensity, reward], i) => ({
         id: `imp-${i}`,
@@ -69,7 +70,7 @@ describe('recgate experiments', () => {
     await writeFile(path.join(folder, 'bad.json'), '{ not json');
   });
   afterAll(async () => {
-    process.env.DATABASE_URL = previousUrl;
+    restoreUrl?.();
     await database?.drop();
     await rm(folder, { recursive: true, force: true });
   });

@@ -6,6 +6,7 @@ import { registerExportCommand } from '../../src/cli/commands/export.js';
 import { registerOpeCommand } from '../../src/cli/commands/ope.js';
 import { isRecgateError } from '../../src/errors.js';
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from '../support/test-database.js';
+import { useDatabaseUrl } from '../support/database-url.js';
 import { runCommand } from '../support/run-command.js';
 
 /** Slates the meta-policy served: (arm, propensity, reward). */
@@ -24,12 +25,12 @@ const run = runCommand;
 describe('the impression log outside the gateway', () => {
   let database: TestDatabase;
   let folder: string;
-  const previousUrl = process.env.DATABASE_URL;
+  let restoreUrl: () => void;
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     folder = await mkdtemp(path.join(tmpdir(), 'recgate-export-'));
-    process.env.DATABASE_URL = database.url;
+    restoreUrl = useDatabaseUrl(database.url);
     const start = Date.UTC(2026, 10, 1);
     await database.db.prisma.impression.createMany({
       data: LOG.map(([strategy, propensity, reward], i) => ({
@@ -51,8 +52,7 @@ describe('the impression log outside the gateway', () => {
     });
   });
   afterAll(async () => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
+    restoreUrl?.();
     await database?.drop();
     await rm(folder, { recursive: true, force: true });
   });
@@ -112,7 +112,7 @@ describe('the impression log outside the gateway', () => {
 describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not by outcome (%s)', (provider) => {
   let database: TestDatabase;
   let folder: string;
-  const previousUrl = process.env.DATABASE_URL;
+  let restoreUrl: () => void;
   const now = Date.now();
   const minutesAgo = (m: number) => new Date(now - m * 60_000);
   // The default window is 1800 s: slates from two hours ago are closed, the last minute's are open.
@@ -128,7 +128,7 @@ describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not b
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     folder = await mkdtemp(path.join(tmpdir(), 'recgate-ope-window-'));
-    process.env.DATABASE_URL = database.url;
+    restoreUrl = useDatabaseUrl(database.url);
     await database.db.prisma.impression.createMany({
       data: SLATES.map((s, i) => ({
         id: `slate-${i}`,
@@ -148,8 +148,7 @@ describe.each(TEST_PROVIDERS)('ope --log impressions takes slates by time, not b
     });
   });
   afterAll(async () => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
+    restoreUrl?.();
     await database?.drop();
     await rm(folder, { recursive: true, force: true });
   });
