@@ -11,8 +11,9 @@
  *   nice -n 10 npx tsx bench/meta-rl.ts --part speed --limit 20000 --params '{"epochs":1}' --out bench/results/meta-rl-speed-slice.json
  *   nice -n 10 npx tsx bench/meta-rl.ts --part cold-start --dataset movietweetings --seeds 1,2,3
  *   nice -n 10 npx tsx bench/meta-rl.ts --part ablations --dataset movietweetings
+ *   nice -n 10 npx tsx bench/meta-rl.ts --part ablations --variants '{"dim 64":{"dim":64}}' --out /tmp/variants.json
  * (`--part ablations`: temporal nDCG@10 without the off-policy correction, without meta-training,
- * with item ids only; the impression-log ablation needs a log, which the public datasets lack:
+ * without learned step sizes, with item ids only (`--variants`: other param sets instead); the impression-log ablation needs a log, which the public datasets lack:
  * it is measured on the synthetic log of test/strategies/meta-rl.test.ts.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '500' },
     limit: { type: 'string' },
     'adapt-rates': { type: 'string', default: '' },
+    variants: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -185,12 +187,18 @@ async function coldStart() {
 
 /** Temporal nDCG@10 of meta-rl and its ablations (one training each), beside popularity, in one run. */
 async function ablations() {
+  const ABLATIONS: Record<string, Record<string, unknown>> = {
+    'without off-policy correction': { offPolicyCorrection: false },
+    'without meta-training (fine-tuned start)': { metaLearning: false },
+    'without learned step sizes (plain SGD inner loop)': { learnedStepSizes: false },
+    'item ids only': { itemContent: false },
+  };
+  // --variants '{"dim 64":{"dim":64}}': other param sets instead of the ablations (same split, one training each).
+  const changes = args.variants ? (JSON.parse(args.variants) as Record<string, Record<string, unknown>>) : ABLATIONS;
   const variants: EvaluatedStrategy[] = [
     { definition: popularityStrategy },
     { definition: metaRlStrategy, params: metaParams, label: 'meta-rl' },
-    { definition: metaRlStrategy, params: { ...metaParams, offPolicyCorrection: false }, label: 'without off-policy correction' },
-    { definition: metaRlStrategy, params: { ...metaParams, metaLearning: false }, label: 'without meta-training (fine-tuned start)' },
-    { definition: metaRlStrategy, params: { ...metaParams, itemContent: false }, label: 'item ids only' },
+    ...Object.entries(changes).map(([label, change]) => ({ definition: metaRlStrategy, params: { ...metaParams, ...change }, label })),
   ];
   const evaluation = await evaluateStrategies({
     strategies: variants,

@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/two-tower-robustness.ts                     # everything; writes bench/results/two-tower-robustness.json
  *   npx tsx bench/two-tower-robustness.ts --datasets long-tail --params '{"epochs":3}' --out /tmp/x.json
+ *   npx tsx bench/two-tower-robustness.ts --strategies popularity,meta-rl --strategy-params '{"meta-rl":{"taste":false}}' --out /tmp/y.json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { evaluateStrategies, parseEvalProtocol, type EvaluatedStrategy } from '../src/evaluation/offline/index.js';
 import { loadDataset } from '../src/import/index.js';
 import { createRandom } from '../src/ml/random.js';
-import { alsStrategy, popularityStrategy, twoTowerStrategy } from '../src/strategies/builtin/index.js';
+import { alsStrategy, itemItemStrategy, metaRlStrategy, popularityStrategy, twoTowerStrategy } from '../src/strategies/builtin/index.js';
 import { denseExplicitRatings, longTailTagged, type SyntheticDataset } from '../test/support/synthetic-datasets.js';
 import { datasetDirectory } from './support/datasets.js';
 import { machineInfo } from './support/machine.js';
@@ -32,6 +33,8 @@ const { values: args } = parseArgs({
     protocols: { type: 'string', default: 'stratified' },
     strategies: { type: 'string', default: 'popularity,als,two-tower' },
     params: { type: 'string', default: '{}' },
+    /** Params of the other strategies by name, e.g. '{"meta-rl":{"taste":false}}'. */
+    'strategy-params': { type: 'string', default: '{}' },
     seed: { type: 'string', default: '42' },
     verbose: { type: 'boolean', default: false },
     /** Users, items and interactions of the synthetic sets times this (quick comparisons). */
@@ -61,7 +64,15 @@ const STRATEGIES: Record<string, EvaluatedStrategy> = {
   popularity: { definition: popularityStrategy, params: { halfLifeHours: 876_000 } },
   als: { definition: alsStrategy },
   'two-tower': { definition: twoTowerStrategy, params: twoTowerParams },
+  // The other learned strategies with their defaults, on the same data (robustness beyond two-tower).
+  'item-item': { definition: itemItemStrategy },
+  'meta-rl': { definition: metaRlStrategy },
 };
+for (const [name, params] of Object.entries(JSON.parse(args['strategy-params']!) as Record<string, unknown>)) {
+  const strategy = STRATEGIES[name];
+  if (!strategy) throw new Error(`--strategy-params: unknown strategy ${name}`);
+  STRATEGIES[name] = { ...strategy, params };
+}
 
 const started = new Date();
 const host = machineInfo();

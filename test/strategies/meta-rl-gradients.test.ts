@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/ml/random.js';
 import { gruBackward, gruForward, zeroGruGradients, type GruWeights } from '../../src/strategies/builtin/meta-rl/gru.js';
 import { cappedImportanceRatio, correctionWeight, discountedReturns, topKMultiplier } from '../../src/strategies/builtin/meta-rl/off-policy-correction.js';
-import { adaptHead, innerLoopBackward } from '../../src/strategies/builtin/meta-rl/inner-loop.js';
+import { adaptHead, emptyInnerTrace, innerLoopBackward } from '../../src/strategies/builtin/meta-rl/inner-loop.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState } from '../../src/strategies/builtin/meta-rl/sampled-softmax.js';
 import { TrendCounts, decayedCountsAt } from '../../src/strategies/builtin/meta-rl/trend-counts.js';
 import {
@@ -118,22 +118,55 @@ describe('meta-rl inner loop (second-order MAML)', () => {
     weights: [1, 2],
     offsets: [Float64Array.from([0.1, 0, -0.2, 0.3]), Float64Array.from([0, 0.2, -Infinity, 0])],
   };
-  const options = { steps: 3, learningRate: 0.7, hidden: H };
+  const rates = { w: Float32Array.from({ length: H * dim }, () => 0.5 + random.next()), b: Float32Array.from({ length: dim }, () => 0.5 + random.next()) };
+  const options = { steps: 3, learningRate: 0.7, hidden: H, rates };
   const queryLoss = (): number => {
     const head = adaptHead(start, support, sample, items, bias, options);
     return -Math.log(candidateProbabilities(projectState(head, states, 2 * H, H, dim), 0, sample, items, bias)[0]!);
   };
-
-  it('takes the query gradient back through the inner steps (finite differences)', () => {
-    const trace: Float64Array[][] = [];
+  const queryGradient = (secondOrder: boolean) => {
+    const trace = emptyInnerTrace();
     const head = adaptHead(start, support, sample, items, bias, options, trace);
-    expect(trace).toHaveLength(3);
+    expect(trace.probs).toHaveLength(3);
     const g = { w: new Float32Array(start.w.length), b: new Float32Array(dim), bias: null };
     const p = candidateProbabilities(projectState(head, states, 2 * H, H, dim), 0, sample, items, bias);
     accumulateHeadGradient(1, p, 0, sample, items, head, states, 2 * H, H, g);
-    innerLoopBackward(g, support, sample, items, trace, options);
+    const rateGradient = { w: new Float32Array(rates.w.length), b: new Float32Array(dim) };
+    innerLoopBackward(g, support, sample, items, trace, options, { secondOrder, rateGradient });
+    return { g, rateGradient };
+  };
+
+  it('takes the query gradient back through the inner steps (finite differences)', () => {
+    const { g } = queryGradient(true);
     for (let i = 0; i < start.w.length; i++) expectClose(g.w[i]!, numeric(start.w, i, queryLoss), `w[${i}]`);
     for (let i = 0; i < dim; i++) expectClose(g.b[i]!, numeric(start.b, i, queryLoss), `b[${i}]`);
+  });
+
+  it('gives the per-weight step sizes their gradient (Meta-SGD, finite differences)', () => {
+    const { rateGradient } = queryGradient(true);
+    for (let i = 0; i < rates.w.length; i++) expectClose(rateGradient.w[i]!, numeric(rates.w, i, queryLoss), `r_w[${i}]`);
+    for (let i = 0; i < dim; i++) expectClose(rateGradient.b[i]!, numeric(rates.b, i, queryLoss), `r_b[${i}]`);
+  });
+
+  it("first order: the initial head gets the adapted head's gradient unchanged", () => {
+    const trace = emptyInnerTrace();
+    const head = adaptHead(start, support, sample, items, bias, options, trace);
+    const g = { w: new Float32Array(start.w.length), b: new Float32Array(dim), bias: null };
+    accumulateHeadGradient(
+      1,
+      candidateProbabilities(projectState(head, states, 2 * H, H, dim), 0, sample, items, bias),
+      0,
+      sample,
+      items,
+      head,
+      states,
+      2 * H,
+      H,
+      g,
+    );
+    const before = Float32Array.from(g.w);
+    innerLoopBackward(g, support, sample, items, trace, options, { secondOrder: false, rateGradient: null });
+    expect(Array.from(g.w)).toEqual(Array.from(before));
   });
 });
 

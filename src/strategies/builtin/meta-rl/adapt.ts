@@ -8,11 +8,9 @@
 import { createRandom } from '../../../ml/random.js';
 import type { AdaptContext, AdaptedUserState, UserState } from '../../contract.js';
 import { adaptedHeadState } from './adapted-state.js';
-import { gruForward } from './gru.js';
-import { historyInput } from './history-input.js';
 import { adaptHead, type SupportSet } from './inner-loop.js';
 import { firstPositions, maskSeenNegatives, seenBefore } from './seen-mask.js';
-import { historySteps, servingSpace, servingTrend, type MetaRlModel } from './serving-model.js';
+import { servingSpace, servingStates, servingTrend, type MetaRlModel } from './serving-model.js';
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -25,26 +23,25 @@ export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptConte
   const settings = model.adaptation;
   if (settings.steps === 0) return null;
   const { items, aligned, ids } = servingSpace(model, ctx.catalog);
-  const steps = historySteps(model, user.history);
-  const H = model.shapes.stateUnits;
+  const { steps, trace } = servingStates(model, user.history, items);
+  const S = trace.width;
   const support: SupportSet = { states: new Float32Array(0), stateOffsets: [], actions: [], weights: [], offsets: [] };
   const first = firstPositions(steps.map((s) => s.row));
   const positions: number[] = [];
   steps.forEach((s, t) => {
     if (s.row < 0 || !(s.weight > 0) || (settings.maskSeen && seenBefore(first, s.row, t))) return;
     positions.push(t);
-    (support.stateOffsets as number[]).push(t * H);
+    (support.stateOffsets as number[]).push(t * S);
     (support.actions as number[]).push(s.row);
     (support.weights as number[]).push(s.weight);
   });
   // A brand-new user (or one whose items the model cannot place) is served the meta-learned start.
   if (support.actions.length === 0 || aligned.sampler.empty) return null;
-  const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
   const last = user.history[user.history.length - 1]!;
   const random = createRandom(fnv1a(`${user.id}\u0000${user.history.length}\u0000${last.occurredAt}`));
   const sample = aligned.sampler.sample(settings.negatives, random);
-  // The trend offsets as of now stand in for those at each support action's time (serving keeps
-  // only the current counts; a user being adapted acted recently).
+  // The trend offsets as of now for every support action (serving keeps only the current
+  // counts); meta-training's inner loop does the same, with the counts as of its query's start.
   const trend = servingTrend(model, ids, ctx.now);
   support.actions.forEach((action, j) => {
     const offsets = new Float64Array(sample.rows.length + 1);
@@ -55,7 +52,8 @@ export function adaptMetaRl(model: MetaRlModel, user: UserState, ctx: AdaptConte
   const head = adaptHead(model.weights.head, { ...support, states: trace.states }, sample, items, aligned.bias, {
     steps: settings.steps,
     learningRate: settings.learningRate,
-    hidden: H,
+    hidden: S,
+    rates: model.weights.headRate,
   });
   return adaptedHeadState(head, { steps: settings.steps, support: support.actions.length });
 }

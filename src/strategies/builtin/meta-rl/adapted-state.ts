@@ -1,10 +1,10 @@
 /**
- * The per-user state `adapt` returns: the adapted policy head (the fast weights, H·d + d
- * floats). Serving applies it to the state of the *current* history, so feedback newer than the
+ * The per-user state `adapt` returns: the adapted policy head (the fast weights, S·d + d
+ * floats, S the state's width). Serving applies it to the state of the *current* history, so feedback newer than the
  * adaptation still moves the user at once.
  */
 import type { AdaptedUserState, JsonValue } from '../../contract.js';
-import type { PolicyHead, PolicyShapes } from './policy-weights.js';
+import { stateWidth, type PolicyHead, type PolicyShapes } from './policy-weights.js';
 
 export const META_RL_ADAPTED_FORMAT = 'recgate.meta-rl-adapted/1';
 
@@ -27,7 +27,7 @@ export function readAdaptedHead(state: AdaptedUserState | null | undefined, shap
   const w = state.arrays?.headW;
   const b = state.arrays?.headB;
   if (!(w instanceof Float32Array) || !(b instanceof Float32Array)) return null;
-  if (w.length !== shapes.stateUnits * shapes.dim || b.length !== shapes.dim) return null;
+  if (w.length !== stateWidth(shapes) * shapes.dim || b.length !== shapes.dim) return null;
   for (const v of w) if (!Number.isFinite(v)) return null;
   for (const v of b) if (!Number.isFinite(v)) return null;
   return { w, b };

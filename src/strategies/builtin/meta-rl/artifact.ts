@@ -19,17 +19,25 @@ import {
   flattenPolicy,
 } from './policy-weights.js';
 
-/** /2: trend features (trendAnchor, trendCounts, the trend weights). */
+/**
+ * /2: trend features (trendAnchor, trendCounts, the trend weights). The step-size multipliers
+ * (headRateW, headRateB, strategy 1.2.0) were added without a new format: an artifact without
+ * them loads with multipliers 1, the plain SGD it was trained with.
+ */
 export const META_RL_ARTIFACT_FORMAT = 'recgate.meta-rl/2';
 const TOWER_PREFIX = 'tower.';
 const SAMPLING = 'sampling';
 const TREND_COUNTS = 'trendCounts';
 
+/** Weights older /2 artifacts lack, and the value they stand for. */
+const OPTIONAL_WEIGHTS: Partial<Record<PolicyWeightName, number>> = { headRateW: 1, headRateB: 1 };
+
 const positiveInt = z.number().int().positive();
 
 const configSchema = z.object({
   format: z.literal(META_RL_ARTIFACT_FORMAT),
-  shapes: z.object({ dim: positiveInt, stateUnits: positiveInt, items: z.number().int().min(0) }),
+  // taste: absent in artifacts from before strategy 1.2.0, whose state is the GRU's alone.
+  shapes: z.object({ dim: positiveInt, stateUnits: positiveInt, items: z.number().int().min(0), taste: z.boolean().default(false) }),
   historyLength: positiveInt,
   /** Bias row r belongs to itemIds[r]. */
   itemIds: z.array(z.string()),
@@ -85,7 +93,8 @@ export function readMetaRlArtifact(artifact: Artifact): ReadMetaRlArtifact {
   const sizes = policyWeightSizes(shapes);
   const arrays = {} as Record<PolicyWeightName, Float32Array>;
   for (const name of POLICY_WEIGHT_NAMES) {
-    const values = artifact.arrays[name];
+    const fill = OPTIONAL_WEIGHTS[name];
+    const values = artifact.arrays[name] ?? (fill === undefined ? undefined : new Float32Array(sizes[name]).fill(fill));
     if (!(values instanceof Float32Array)) throw invalid(`weight "${name}" is missing or not a Float32Array`);
     if (values.length !== sizes[name]) throw invalid(`weight "${name}" has ${values.length} values, expected ${sizes[name]}`);
     arrays[name] = values;

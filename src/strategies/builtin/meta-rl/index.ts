@@ -16,7 +16,7 @@ import { trainMetaRl } from './train.js';
 
 export const metaRlStrategy = defineStrategy<MetaRlParams, MetaRlModel>({
   name: META_RL_NAME,
-  version: '1.1.0',
+  version: '1.2.0',
   description:
     'Meta-RL slate policy: GRU state over the history, REINFORCE with the top-K off-policy correction on interactions and the impression log, policy head meta-learned across users and adapted per user in a few steps.',
   params: metaRlParamsSchema,

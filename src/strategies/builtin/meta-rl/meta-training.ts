@@ -9,14 +9,12 @@
  *   −∇ log β(a|s)                                                (behaviour head, state stopped)
  *   ½ ∇ (R − V(s))²                                               (value head, state stopped)
  * The gradient at the adapted head is taken back through the inner steps to its initial values
- * (innerLoopBackward; FOMAML applies it unchanged). λ_K is divided by
+ * and to the per-weight step sizes (innerLoopBackward; FOMAML applies it unchanged). λ_K is divided by
  * K so the weight stays within c·|R − V| (a constant step-size scale).
  */
 import { rgError } from '../../../errors.js';
 import type { Random } from '../../../ml/random.js';
-import { gruBackward, gruForward } from './gru.js';
-import { historyInput } from './history-input.js';
-import { adaptHead, innerLoopBackward, type SupportSet } from './inner-loop.js';
+import { adaptHead, emptyInnerTrace, innerLoopBackward, type SupportSet } from './inner-loop.js';
 import type { NegativeSampler } from './negative-sampler.js';
 import { correctionWeight } from './off-policy-correction.js';
 import type { MetaRlParams } from './params.js';
@@ -25,6 +23,7 @@ import { DenseAdam } from './adam.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState, type ItemSpace, type NegativeSample } from './sampled-softmax.js';
 import type { TimelineSlate, UserTimeline } from './timelines.js';
 import { maskSeenNegatives, seenBefore } from './seen-mask.js';
+import { backwardStates, encodeStates, tasteBefore } from './state-encoder.js';
 import { accumulateTrendGradient, candidateTrend, trendOffsets, type TrendHistory } from './trend-features.js';
 
 export const META_RL_NAME = 'meta-rl';
@@ -64,7 +63,25 @@ export interface StepStatistics {
   supervisedLoss: number;
   supervisedActions: number;
   slateActions: number;
+  /**
+   * Over the query interactions of tasks with a support (when `measureAdaptation`): the
+   * cross-entropy at the unadapted head and at the adapted one. Their difference is what the
+   * inner loop gains on the users it trains on, the in-sample side of the cold-start table.
+   */
+  adaptedLoss: number;
+  unadaptedLoss: number;
+  adaptedActions: number;
 }
+
+export const emptyStepStatistics = (): StepStatistics => ({
+  actions: 0,
+  supervisedLoss: 0,
+  supervisedActions: 0,
+  slateActions: 0,
+  adaptedLoss: 0,
+  unadaptedLoss: 0,
+  adaptedActions: 0,
+});
 
 export interface OuterStepContext {
   readonly weights: PolicyWeights;
@@ -79,30 +96,44 @@ export interface OuterStepContext {
  * Adds the gradient of one task's query loss to `grads` (mean over `scale` actions) and its
  * statistics to `stats`.
  */
-export function accumulateTask(ctx: OuterStepContext, task: Task, sample: NegativeSample, scale: number, grads: PolicyWeights, stats: StepStatistics): void {
+export function accumulateTask(
+  ctx: OuterStepContext,
+  task: Task,
+  sample: NegativeSample,
+  scale: number,
+  grads: PolicyWeights,
+  stats: StepStatistics,
+  measureAdaptation = false,
+): void {
   const { weights, shapes, items, params, trend } = ctx;
-  const H = shapes.stateUnits;
   const { timeline, queryStart, queryEnd, support } = task;
   const first = Math.max(0, queryStart - Math.max(params.historyLength, support));
-  // The GRU reads interactions [first, queryEnd): state index t − first precedes interaction t.
+  // The GRU reads interactions [first, queryEnd): state index t − first precedes interaction t;
+  // the taste starts from everything before `first`.
   const steps = timeline.steps.slice(first, queryEnd);
-  const trace = gruForward(weights.gru, historyInput(steps, items), steps.length);
-  const at = (t: number): number => (t - first) * H;
+  const trace = encodeStates(weights, shapes, steps, items, shapes.taste ? tasteBefore(timeline.steps, first, items) : null);
+  const S = trace.width; // the state's width (the heads' input)
+  const at = (t: number): number => (t - first) * S;
 
   const supportSet: SupportSet = { states: trace.states, stateOffsets: [], actions: [], weights: [], offsets: [] };
   const mask = params.maskSeen;
   const masked = (offsets: Float64Array, t: number): Float64Array => (mask ? maskSeenNegatives(offsets, sample.rows, timeline.first, t) : offsets);
+  // The inner loop sees the trend as of the moment it runs, as `adapt` does at serving (which has
+  // only the current counts): the time of the query's first interaction.
+  const adaptedAt = timeline.steps[Math.min(queryStart, timeline.steps.length - 1)]?.occurredAt ?? 0;
   for (let t = queryStart - support; t < queryStart; t++) {
     const step = timeline.steps[t]!;
     if (step.row < 0 || !(step.weight > 0) || (mask && seenBefore(timeline.first, step.row, t))) continue;
     (supportSet.stateOffsets as number[]).push(at(t));
     (supportSet.actions as number[]).push(step.row);
     (supportSet.weights as number[]).push(step.weight);
-    (supportSet.offsets as Float64Array[]).push(masked(trendOffsets(candidateTrend(trend, step.row, sample.rows, step.occurredAt), weights.trend), t));
+    (supportSet.offsets as Float64Array[]).push(masked(trendOffsets(candidateTrend(trend, step.row, sample.rows, adaptedAt), weights.trend), t));
   }
-  const innerOptions = { steps: params.metaLearning ? params.innerSteps : 0, learningRate: params.innerLearningRate, hidden: H };
-  const innerTrace: Float64Array[][] = [];
-  const head = adaptHead(weights.head, supportSet, sample, items, weights.itemBias, innerOptions, params.secondOrder ? innerTrace : null);
+  const innerOptions = { steps: params.metaLearning ? params.innerSteps : 0, learningRate: params.innerLearningRate, hidden: S, rates: weights.headRate };
+  const backward = { secondOrder: params.secondOrder, rateGradient: params.learnedStepSizes ? grads.headRate : null };
+  const innerTrace = emptyInnerTrace();
+  const traced = backward.secondOrder || backward.rateGradient !== null;
+  const head = adaptHead(weights.head, supportSet, sample, items, weights.itemBias, innerOptions, traced ? innerTrace : null);
 
   const dStates = new Float32Array(trace.states.length);
   // The query's gradient at the adapted head, taken back to the initial head after the query.
@@ -112,16 +143,10 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
   const act = (t: number, row: number, time: number, ret: number, supervised: number, fromSlate: boolean): void => {
     const offset = at(t);
     const features = candidateTrend(trend, row, sample.rows, time);
-    const pi = candidateProbabilities(
-      projectState(head, trace.states, offset, H, items.dim),
-      row,
-      sample,
-      items,
-      weights.itemBias,
-      masked(trendOffsets(features, weights.trend), t),
-    );
+    const policyOffsets = masked(trendOffsets(features, weights.trend), t);
+    const pi = candidateProbabilities(projectState(head, trace.states, offset, S, items.dim), row, sample, items, weights.itemBias, policyOffsets);
     const beta = candidateProbabilities(
-      projectState(weights.behaviour, trace.states, offset, H, items.dim),
+      projectState(weights.behaviour, trace.states, offset, S, items.dim),
       row,
       sample,
       items,
@@ -129,7 +154,7 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
       masked(trendOffsets(features, weights.behaviourTrend), t),
     );
     let value = weights.valueBias[0]!;
-    for (let h = 0; h < H; h++) value += weights.value[h]! * trace.states[offset + h]!;
+    for (let h = 0; h < S; h++) value += weights.value[h]! * trace.states[offset + h]!;
     const rl = correctionWeight({
       pi: pi[0]!,
       beta: beta[0]!,
@@ -141,17 +166,31 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
     });
     const scaleK = params.offPolicyCorrection ? params.slateSize : 1;
     const coef = params.reinforceWeight * (rl / scaleK) + params.supervisedWeight * supervised;
-    accumulateHeadGradient(coef * scale, pi, row, sample, items, head, trace.states, offset, H, headGrad, dStates, offset);
+    accumulateHeadGradient(coef * scale, pi, row, sample, items, head, trace.states, offset, S, headGrad, dStates, offset);
     accumulateTrendGradient(coef * scale, pi, features, grads.trend);
-    accumulateHeadGradient(scale, beta, row, sample, items, weights.behaviour, trace.states, offset, H, behaviourGrad);
+    accumulateHeadGradient(scale, beta, row, sample, items, weights.behaviour, trace.states, offset, S, behaviourGrad);
     accumulateTrendGradient(scale, beta, features, grads.behaviourTrend);
     const dValue = (value - ret) * scale;
-    for (let h = 0; h < H; h++) grads.value[h]! += dValue * trace.states[offset + h]!;
+    for (let h = 0; h < S; h++) grads.value[h]! += dValue * trace.states[offset + h]!;
     grads.valueBias[0]! += dValue;
     stats.actions++;
     if (supervised > 0) {
-      stats.supervisedLoss -= Math.log(Math.max(pi[0]!, 1e-30));
+      const loss = -Math.log(Math.max(pi[0]!, 1e-30));
+      stats.supervisedLoss += loss;
       stats.supervisedActions++;
+      if (measureAdaptation && supportSet.actions.length > 0 && !fromSlate) {
+        const start = candidateProbabilities(
+          projectState(weights.head, trace.states, offset, S, items.dim),
+          row,
+          sample,
+          items,
+          weights.itemBias,
+          policyOffsets,
+        );
+        stats.adaptedLoss += loss;
+        stats.unadaptedLoss -= Math.log(Math.max(start[0]!, 1e-30));
+        stats.adaptedActions++;
+      }
     }
     if (fromSlate) stats.slateActions++;
   };
@@ -166,8 +205,8 @@ export function accumulateTask(ctx: OuterStepContext, task: Task, sample: Negati
       if (!(mask && seenBefore(timeline.first, row, slate.before))) act(slate.before, row, slate.shownAt, slate.rewards[i]! + future, 0, true);
     });
   }
-  gruBackward(weights.gru, trace, dStates, grads.gru);
-  if (innerTrace.length > 0) innerLoopBackward(taskHead, supportSet, sample, items, innerTrace, innerOptions);
+  backwardStates(weights, trace, dStates, grads.gru);
+  if (innerTrace.probs.length > 0) innerLoopBackward(taskHead, supportSet, sample, items, innerTrace, innerOptions, backward);
   for (let i = 0; i < taskHead.w.length; i++) grads.head.w[i]! += taskHead.w[i]!;
   for (let i = 0; i < taskHead.b.length; i++) grads.head.b[i]! += taskHead.b[i]!;
 }
@@ -202,6 +241,11 @@ export interface MetaTrainingResult {
   readonly tasks: number;
   readonly loss: number;
   readonly seconds: number;
+  /**
+   * Last epoch, query interactions of tasks with a support: mean cross-entropy at the unadapted
+   * and at the adapted head (null when no task had a support).
+   */
+  readonly adaptation: { readonly unadaptedLoss: number; readonly adaptedLoss: number; readonly actions: number } | null;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -212,12 +256,14 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
   const started = performance.now();
   const adam = new DenseAdam<keyof ReturnType<typeof flattenPolicy>>(params.learningRate);
   const flatWeights = flattenPolicy(weights);
-  const stats: StepStatistics = { actions: 0, supervisedLoss: 0, supervisedActions: 0, slateActions: 0 };
+  const stats = emptyStepStatistics();
   let tasks = 0;
   let lastLoss = 0;
-  if (sampler.empty) return { actions: 0, slateActions: 0, tasks: 0, loss: 0, seconds: 0 };
+  let adaptation = emptyStepStatistics();
+  if (sampler.empty) return { actions: 0, slateActions: 0, tasks: 0, loss: 0, seconds: 0, adaptation: null };
   for (let epoch = 0; epoch < params.epochs; epoch++) {
-    const epochStats: StepStatistics = { actions: 0, supervisedLoss: 0, supervisedActions: 0, slateActions: 0 };
+    const epochStats = emptyStepStatistics();
+    const lastEpoch = epoch === params.epochs - 1;
     const list = epochTasks(input.timelines, params, random);
     for (let start = 0; start < list.length; start += params.batchSize) {
       if (input.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: META_RL_NAME });
@@ -227,7 +273,7 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
       if (actions === 0) continue;
       const grads = zeroPolicy(shapes);
       const sample = sampler.sample(params.negatives, random);
-      for (const task of batch) accumulateTask(input, task, sample, 1 / actions, grads, epochStats);
+      for (const task of batch) accumulateTask(input, task, sample, 1 / actions, grads, epochStats, lastEpoch);
       adam.apply(flatWeights, flattenPolicy(grads));
       tasks += batch.length;
       if ((start / params.batchSize) % 20 === 19) {
@@ -238,6 +284,15 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
     stats.actions += epochStats.actions;
     stats.slateActions += epochStats.slateActions;
     lastLoss = epochStats.supervisedActions > 0 ? epochStats.supervisedLoss / epochStats.supervisedActions : 0;
+    if (lastEpoch) adaptation = epochStats;
   }
-  return { actions: stats.actions, slateActions: stats.slateActions, tasks, loss: lastLoss, seconds: (performance.now() - started) / 1000 };
+  const n = adaptation.adaptedActions;
+  return {
+    actions: stats.actions,
+    slateActions: stats.slateActions,
+    tasks,
+    loss: lastLoss,
+    seconds: (performance.now() - started) / 1000,
+    adaptation: n > 0 ? { unadaptedLoss: adaptation.unadaptedLoss / n, adaptedLoss: adaptation.adaptedLoss / n, actions: n } : null,
+  };
 }

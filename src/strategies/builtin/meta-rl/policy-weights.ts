@@ -11,11 +11,27 @@ import { TREND_FEATURES } from './trend-features.js';
 export interface PolicyShapes {
   /** Item representation length (the item tower's output). */
   readonly dim: number;
-  /** State size H (the GRU's hidden units). */
+  /** H, the GRU's hidden units (the sequence part of the state). */
   readonly stateUnits: number;
+  /**
+   * The state also holds the user's taste, the mean representation of every item they
+   * interacted with positively (state-encoder.ts): the state is then H + d wide. False in
+   * artifacts from before strategy 1.2.0.
+   */
+  readonly taste: boolean;
   /** Items the policy has a bias for (the training items). */
   readonly items: number;
 }
+
+/** Width S of the state the heads read: the GRU's H, plus d for the taste part. */
+export const stateWidth = (s: Pick<PolicyShapes, 'stateUnits' | 'taste' | 'dim'>): number => s.stateUnits + (s.taste ? s.dim : 0);
+
+/**
+ * The taste part's initial weights in the policy head: u starts as this times the user's mean
+ * item vector, so an untrained policy already ranks items like those the user liked (by cosine,
+ * the item vectors being unit length) on top of popularity; training rescales and mixes it.
+ */
+const TASTE_INITIAL_SCALE = 5;
 
 /** Per history step: the item's representation, its feedback type (one-hot), log time gap, signal weight. */
 export const inputSize = (dim: number): number => dim + FEEDBACK_TYPES.length + 2;
@@ -28,7 +44,7 @@ export const inputSize = (dim: number): number => dim + FEEDBACK_TYPES.length + 
  * (H·d + d floats) to store per user.
  */
 export interface PolicyHead {
-  /** [H, d]. */
+  /** [S, d] (S = stateWidth). */
   readonly w: Float32Array;
   /** [d]. */
   readonly b: Float32Array;
@@ -38,6 +54,13 @@ export interface PolicyWeights {
   readonly gru: GruWeights;
   /** The meta-learned initial values of the fast weights. */
   readonly head: PolicyHead;
+  /**
+   * Meta-learned step-size multipliers of the fast weights, one per weight (Meta-SGD, Li et al.
+   * 2017): the inner loop steps weight i by α·r_i·∂L_s/∂θ_i, α the inner (or adapt) step size.
+   * They start at 1 (plain SGD); meta-training learns which directions a user's first items
+   * should move, and how far.
+   */
+  readonly headRate: PolicyHead;
   /** [items]: the policy's per-item logit offset (slow, shared by every user). */
   readonly itemBias: Float32Array;
 
@@ -58,6 +81,8 @@ export const POLICY_WEIGHT_NAMES = [
   'gruB',
   'headW',
   'headB',
+  'headRateW',
+  'headRateB',
   'itemBias',
   'trend',
   'behaviourW',
@@ -72,20 +97,23 @@ export type PolicyWeightName = (typeof POLICY_WEIGHT_NAMES)[number];
 
 export function policyWeightSizes(s: PolicyShapes): Record<PolicyWeightName, number> {
   const H = s.stateUnits;
+  const S = stateWidth(s);
   const I = inputSize(s.dim);
   return {
     gruW: I * 3 * H,
     gruU: H * 3 * H,
     gruB: 3 * H,
-    headW: H * s.dim,
+    headW: S * s.dim,
     headB: s.dim,
+    headRateW: S * s.dim,
+    headRateB: s.dim,
     itemBias: s.items,
     trend: TREND_FEATURES,
-    behaviourW: H * s.dim,
+    behaviourW: S * s.dim,
     behaviourB: s.dim,
     behaviourItemBias: s.items,
     behaviourTrend: TREND_FEATURES,
-    value: H,
+    value: S,
     valueBias: 1,
   };
 }
@@ -98,6 +126,8 @@ export function flattenPolicy(w: PolicyWeights): Record<PolicyWeightName, Float3
     gruB: w.gru.b,
     headW: w.head.w,
     headB: w.head.b,
+    headRateW: w.headRate.w,
+    headRateB: w.headRate.b,
     itemBias: w.itemBias,
     trend: w.trend,
     behaviourW: w.behaviour.w,
@@ -113,6 +143,7 @@ export function policyFromArrays(s: PolicyShapes, a: Record<PolicyWeightName, Fl
   return {
     gru: { inputs: inputSize(s.dim), hidden: s.stateUnits, w: a.gruW, u: a.gruU, b: a.gruB },
     head: { w: a.headW, b: a.headB },
+    headRate: { w: a.headRateW, b: a.headRateB },
     itemBias: a.itemBias,
     trend: a.trend,
     behaviour: { w: a.behaviourW, b: a.behaviourB },
@@ -134,7 +165,7 @@ export function zeroPolicy(s: PolicyShapes): PolicyWeights {
 /**
  * Seeded initial values: matrices Glorot-uniform, biases zero, the GRU's update-gate bias 1
  * (a new state starts close to the previous one, the usual GRU initialisation for long
- * memories). `itemBias` starts at log-popularity, so an untrained policy ranks by popularity;
+ * memories), the step-size multipliers 1. `itemBias` starts at log-popularity, so an untrained policy ranks by popularity;
  * the trend weights start at zero (training finds how much recency counts).
  */
 export function initialPolicy(s: PolicyShapes, random: Random, logPopularity: Float32Array): PolicyWeights {
@@ -147,9 +178,17 @@ export function initialPolicy(s: PolicyShapes, random: Random, logPopularity: Fl
   glorot(w.gru.w, w.gru.inputs, 3 * H);
   glorot(w.gru.u, H, 3 * H);
   for (let j = 0; j < H; j++) w.gru.b[j] = 1;
-  glorot(w.head.w, H, s.dim);
-  glorot(w.behaviour.w, H, s.dim);
-  glorot(w.value, H, 1);
+  const S = stateWidth(s);
+  glorot(w.head.w, S, s.dim);
+  if (s.taste) {
+    // The taste rows start as a scaled identity (the rows of the GRU part stay Glorot).
+    w.head.w.fill(0, H * s.dim);
+    for (let d = 0; d < s.dim; d++) w.head.w[(H + d) * s.dim + d] = TASTE_INITIAL_SCALE;
+  }
+  w.headRate.w.fill(1);
+  w.headRate.b.fill(1);
+  glorot(w.behaviour.w, S, s.dim);
+  glorot(w.value, S, 1);
   w.itemBias.set(logPopularity);
   w.behaviourItemBias.set(logPopularity);
   return w;

@@ -1,5 +1,6 @@
 /**
- * Serving one request: the GRU encodes the request's history into the state s; the policy head
+ * Serving one request: the state encoder turns the request's history into the state s (the GRU
+ * over the latest interactions and the user's taste); the policy head
  * (the user's adapted head when the host hands one back and adaptation is on, else the
  * meta-learned initial head) maps it to u; the exact softmax order over the catalogue is the
  * order of uᵀe_a + b_a + Σ_h θ_h φ_h(a, now) (the trend features as of the request), so the
@@ -9,22 +10,18 @@ import type { RecommendRequest, ScoredItem } from '../../contract.js';
 import { topKRows } from '../two-tower/top-k.js';
 import { readAdaptedHead } from './adapted-state.js';
 import { explainer } from './explanation.js';
-import { gruForward } from './gru.js';
-import { historyInput } from './history-input.js';
 import { projectState } from './sampled-softmax.js';
-import { historySteps, servingSpace, servingTrend, type MetaRlModel } from './serving-model.js';
+import { servingSpace, servingStates, servingTrend, type MetaRlModel } from './serving-model.js';
 
 export function recommendMetaRl(model: MetaRlModel, request: RecommendRequest): ScoredItem[] {
   if (model.disposed) throw new Error('meta-rl: recommend() on a disposed model');
   const { items, aligned, ids } = servingSpace(model, request.catalog);
   const n = ids.length;
   if (request.k <= 0 || n === 0) return [];
-  const H = model.shapes.stateUnits;
   const dim = items.dim;
-  const steps = historySteps(model, request.user.history);
-  const trace = gruForward(model.weights.gru, historyInput(steps, items), steps.length);
+  const { steps, trace } = servingStates(model, request.user.history, items);
   const head = (model.adaptation.steps > 0 ? readAdaptedHead(request.adapted, model.shapes) : null) ?? model.weights.head;
-  const u = projectState(head, trace.states, steps.length * H, H, dim);
+  const u = projectState(head, trace.states, steps.length * trace.width, trace.width, dim);
   const trend = servingTrend(model, ids, request.now);
   const scores = new Float32Array(n);
   const vectors = items.vectors;

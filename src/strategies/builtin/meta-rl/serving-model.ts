@@ -14,6 +14,7 @@ import { NegativeSampler } from './negative-sampler.js';
 import type { MetaRlParams } from './params.js';
 import type { PolicyShapes, PolicyWeights } from './policy-weights.js';
 import type { ItemSpace } from './sampled-softmax.js';
+import { encodeStates, tasteBefore, type StateTrace } from './state-encoder.js';
 import { TrendCounts } from './trend-counts.js';
 
 export interface AdaptationSettings {
@@ -118,10 +119,27 @@ export function servingTrend(model: MetaRlModel, ids: readonly string[], now: nu
   return offsets;
 }
 
-/** The latest `historyLength` interactions as encoder steps over the item matrix's rows. */
-export function historySteps(model: MetaRlModel, history: readonly InteractionRecord[]): HistoryStep[] {
-  const recent = history.slice(Math.max(0, history.length - model.config.historyLength));
-  return recent.map((r) => ({ row: model.tower.items.rowOf.get(r.itemId) ?? -1, type: r.type, weight: r.weight, occurredAt: r.occurredAt }));
+/** Interactions as encoder steps over the item matrix's rows. */
+function toSteps(model: MetaRlModel, history: readonly InteractionRecord[]): HistoryStep[] {
+  return history.map((r) => ({ row: model.tower.items.rowOf.get(r.itemId) ?? -1, type: r.type, weight: r.weight, occurredAt: r.occurredAt }));
+}
+
+export interface ServingStates {
+  /** The latest `historyLength` interactions: what the GRU reads. */
+  readonly steps: HistoryStep[];
+  /** States over `steps` (row steps.length: the state after the last, the request's). */
+  readonly trace: StateTrace;
+}
+
+/**
+ * The states of a request's or an adapt run's history: the GRU over the latest `historyLength`
+ * interactions, the taste over all of them (call after servingSpace, which gives new items rows).
+ */
+export function servingStates(model: MetaRlModel, history: readonly InteractionRecord[], items: ItemSpace): ServingStates {
+  const split = Math.max(0, history.length - model.config.historyLength);
+  const steps = toSteps(model, history.slice(split));
+  const before = model.shapes.taste && split > 0 ? tasteBefore(toSteps(model, history.slice(0, split)), split, items) : null;
+  return { steps, trace: encodeStates(model.weights, model.shapes, steps, items, before) };
 }
 
 export function disposeMetaRlModel(model: MetaRlModel): void {

@@ -49,7 +49,7 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
   for (const c of counts) total += c;
   // Initial item biases: log of the smoothed popularity (an untrained policy ranks by popularity).
   const logPopularity = Float32Array.from(counts, (c) => Math.log((c + 0.1) / (total + 0.1 * counts.length)));
-  const shapes: PolicyShapes = { dim: params.dim, stateUnits: params.stateUnits, items: itemIds.length };
+  const shapes: PolicyShapes = { dim: params.dim, stateUnits: params.stateUnits, items: itemIds.length, taste: params.taste };
   const random = createRandom(ctx.seed ^ 0x5eed);
   const weights = initialPolicy(shapes, random, logPopularity);
   const timelines = buildTimelines(interactions, impressions, rowOf, params.gamma);
@@ -101,6 +101,14 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
       policySeconds: result.seconds,
       towerSeconds,
       actionsPerSecond: result.seconds > 0 ? result.actions / result.seconds : 0,
+      // In-sample effect of the inner loop (last epoch): query cross-entropy before and after adapting.
+      ...(result.adaptation
+        ? {
+            unadaptedQueryLoss: result.adaptation.unadaptedLoss,
+            adaptedQueryLoss: result.adaptation.adaptedLoss,
+            adaptedQueryActions: result.adaptation.actions,
+          }
+        : {}),
       durationMs: performance.now() - started,
       // θ_h per half-life: how much the learned policy follows recent popularity.
       ...Object.fromEntries(TREND_HALF_LIVES_HOURS.map((h, f) => [`trendWeight${h}h`, weights.trend[f]!])),
