@@ -13,7 +13,7 @@
  *   nice -n 10 npx tsx bench/meta-rl.ts --part ablations --dataset movietweetings
  *   nice -n 10 npx tsx bench/meta-rl.ts --part ablations --variants '{"dim 64":{"dim":64}}' --out /tmp/variants.json
  * (`--part ablations`: temporal nDCG@10 without the off-policy correction, without meta-training,
- * without learned step sizes, with item ids only (`--variants`: other param sets instead); the impression-log ablation needs a log, which the public datasets lack:
+ * with item ids only, without the taste, with learned step sizes (`--variants`: other param sets instead); the impression-log ablation needs a log, which the public datasets lack:
  * it is measured on the synthetic log of test/strategies/meta-rl.test.ts.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -190,8 +190,9 @@ async function ablations() {
   const ABLATIONS: Record<string, Record<string, unknown>> = {
     'without off-policy correction': { offPolicyCorrection: false },
     'without meta-training (fine-tuned start)': { metaLearning: false },
-    'without learned step sizes (plain SGD inner loop)': { learnedStepSizes: false },
     'item ids only': { itemContent: false },
+    'without the taste (GRU state only)': { taste: false },
+    'with learned step sizes (Meta-SGD)': { learnedStepSizes: true },
   };
   // --variants '{"dim 64":{"dim":64}}': other param sets instead of the ablations (same split, one training each).
   const changes = args.variants ? (JSON.parse(args.variants) as Record<string, Record<string, unknown>>) : ABLATIONS;

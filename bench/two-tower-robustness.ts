@@ -134,5 +134,10 @@ for (const name of args.datasets!.split(',')) {
   }
 }
 mkdirSync(path.dirname(args.out!), { recursive: true });
-writeFileSync(args.out!, `${JSON.stringify({ date: started.toISOString(), machine: host, params: twoTowerParams, seed, runs }, null, 2)}\n`);
+const command = `npx tsx bench/two-tower-robustness.ts ${process.argv.slice(2).join(' ')}`;
+const strategyParams: unknown = JSON.parse(args['strategy-params']!);
+writeFileSync(
+  args.out!,
+  `${JSON.stringify({ date: started.toISOString(), command, machine: host, params: twoTowerParams, strategyParams, seed, runs }, null, 2)}\n`,
+);
 console.log(`\nwrote ${path.relative(process.cwd(), args.out!)}`);

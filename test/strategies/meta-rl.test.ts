@@ -154,6 +154,32 @@ describe('meta-rl', () => {
       metaRlStrategy.dispose(on.model);
     }
   }, 60_000);
+
+  it('loads an artifact from strategy 1.1.0 (no taste, no step sizes) as it was trained, and refuses a /1 artifact', async () => {
+    const params = parseStrategyParams(metaRlStrategy, { ...SMALL, epochs: 1, taste: false });
+    const ctx = createInMemoryTrainContext({ params, interactions: population.train, items: population.items, now: START + 2000 * HOUR, seed: 11 });
+    const { artifact } = await metaRlStrategy.train(ctx);
+    const catalog = createCatalogView(population.items);
+    // What 1.1.0 wrote: the same format, shapes without `taste`, no step-size arrays.
+    const json = artifact.json as { shapes: Record<string, unknown> };
+    const { taste: _taste, ...oldShapes } = json.shapes;
+    const { headRateW: _w, headRateB: _b, ...oldArrays } = artifact.arrays;
+    const old = { json: { ...json, shapes: oldShapes }, arrays: oldArrays } as typeof artifact;
+    const current = await metaRlStrategy.load(artifact, { params, catalog, log: silent });
+    const loaded = await metaRlStrategy.load(old, { params, catalog, log: silent });
+    try {
+      const user = { id: 'h3', known: true, attributes: {}, history: population.heldOut[3]!.interactions.slice(0, 3) };
+      const adapted = await metaRlStrategy.adapt(loaded, user, { catalog, now: START });
+      expect(adapted).toEqual(await metaRlStrategy.adapt(current, user, { catalog, now: START }));
+      const slate = await metaRlStrategy.recommend(loaded, request(catalog, 'h3', user.history, 10, adapted));
+      expect(slate).toEqual(await metaRlStrategy.recommend(current, request(catalog, 'h3', user.history, 10, adapted)));
+    } finally {
+      metaRlStrategy.dispose(current);
+      metaRlStrategy.dispose(loaded);
+    }
+    const v1 = { ...old, json: { ...(old.json as object), format: 'recgate.meta-rl/1' } } as typeof artifact;
+    await expect(metaRlStrategy.load(v1, { params, catalog, log: silent })).rejects.toMatchObject({ code: 'RG_ERR_ARTIFACT_INVALID' });
+  }, 60_000);
 });
 
 async function trainedArtifactOf(population: Population) {

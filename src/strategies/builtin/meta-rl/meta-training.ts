@@ -18,7 +18,7 @@ import { adaptHead, emptyInnerTrace, innerLoopBackward, type SupportSet } from '
 import type { NegativeSampler } from './negative-sampler.js';
 import { correctionWeight } from './off-policy-correction.js';
 import type { MetaRlParams } from './params.js';
-import { flattenPolicy, zeroPolicy, type PolicyShapes, type PolicyWeights } from './policy-weights.js';
+import { flattenPolicy, zeroPolicy, type PolicyHead, type PolicyShapes, type PolicyWeights } from './policy-weights.js';
 import { DenseAdam } from './adam.js';
 import { accumulateHeadGradient, candidateProbabilities, projectState, type ItemSpace, type NegativeSample } from './sampled-softmax.js';
 import type { TimelineSlate, UserTimeline } from './timelines.js';
@@ -143,16 +143,12 @@ export function accumulateTask(
   const act = (t: number, row: number, time: number, ret: number, supervised: number, fromSlate: boolean): void => {
     const offset = at(t);
     const features = candidateTrend(trend, row, sample.rows, time);
+    // A head's candidate probabilities for this action in its state.
+    const probabilities = (of: PolicyHead, bias: Float32Array, offsets: Float64Array): Float64Array =>
+      candidateProbabilities(projectState(of, trace.states, offset, S, items.dim), row, sample, items, bias, offsets);
     const policyOffsets = masked(trendOffsets(features, weights.trend), t);
-    const pi = candidateProbabilities(projectState(head, trace.states, offset, S, items.dim), row, sample, items, weights.itemBias, policyOffsets);
-    const beta = candidateProbabilities(
-      projectState(weights.behaviour, trace.states, offset, S, items.dim),
-      row,
-      sample,
-      items,
-      weights.behaviourItemBias,
-      masked(trendOffsets(features, weights.behaviourTrend), t),
-    );
+    const pi = probabilities(head, weights.itemBias, policyOffsets);
+    const beta = probabilities(weights.behaviour, weights.behaviourItemBias, masked(trendOffsets(features, weights.behaviourTrend), t));
     let value = weights.valueBias[0]!;
     for (let h = 0; h < S; h++) value += weights.value[h]! * trace.states[offset + h]!;
     const rl = correctionWeight({
@@ -179,14 +175,7 @@ export function accumulateTask(
       stats.supervisedLoss += loss;
       stats.supervisedActions++;
       if (measureAdaptation && supportSet.actions.length > 0 && !fromSlate) {
-        const start = candidateProbabilities(
-          projectState(weights.head, trace.states, offset, S, items.dim),
-          row,
-          sample,
-          items,
-          weights.itemBias,
-          policyOffsets,
-        );
+        const start = probabilities(weights.head, weights.itemBias, policyOffsets);
         stats.adaptedLoss += loss;
         stats.unadaptedLoss -= Math.log(Math.max(start[0]!, 1e-30));
         stats.adaptedActions++;
