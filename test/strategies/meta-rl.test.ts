@@ -155,6 +155,25 @@ describe('meta-rl', () => {
     }
   }, 60_000);
 
+  it('keeps to maxActions: fewer passes when the log is too large for every pass, a share of one pass when too large for one', async () => {
+    // 200 training users × 10 interactions: about 2,000 logged actions per pass.
+    const train = async (maxActions: number) => {
+      const params = parseStrategyParams(metaRlStrategy, { ...SMALL, epochs: 3, maxActions });
+      const ctx = createInMemoryTrainContext({ params, interactions: population.train, items: population.items, now: START + 2000 * HOUR, seed: 11 });
+      return (await metaRlStrategy.train(ctx)).metrics;
+    };
+    const full = await train(1_000_000);
+    expect(full.epochsRun).toBe(3);
+    expect(full.actions).toBe(3 * full.actionsPerEpoch!);
+    const fewer = await train(Math.floor(2.5 * full.actionsPerEpoch!));
+    expect(fewer.epochsRun).toBe(2);
+    expect(fewer.actions).toBe(2 * full.actionsPerEpoch!);
+    const share = await train(1000);
+    expect(share.epochsRun).toBe(1);
+    expect(share.actions).toBeGreaterThanOrEqual(1000);
+    expect(share.actions).toBeLessThan(1000 + 20); // the last task taken ends within one query stretch
+  }, 60_000);
+
   it('loads an artifact from strategy 1.1.0 (no taste, no step sizes) as it was trained, and refuses a /1 artifact', async () => {
     const params = parseStrategyParams(metaRlStrategy, { ...SMALL, epochs: 1, taste: false });
     const ctx = createInMemoryTrainContext({ params, interactions: population.train, items: population.items, now: START + 2000 * HOUR, seed: 11 });

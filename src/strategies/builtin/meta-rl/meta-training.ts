@@ -235,6 +235,10 @@ export interface MetaTrainingResult {
    * and at the adapted head (null when no task had a support).
    */
   readonly adaptation: { readonly unadaptedLoss: number; readonly adaptedLoss: number; readonly actions: number } | null;
+  /** Passes run: `epochs`, or fewer when they would exceed `maxActions`. */
+  readonly epochs: number;
+  /** Logged actions in one full pass over the tasks. */
+  readonly perEpochActions: number;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -249,11 +253,18 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
   let tasks = 0;
   let lastLoss = 0;
   let adaptation = emptyStepStatistics();
-  if (sampler.empty) return { actions: 0, slateActions: 0, tasks: 0, loss: 0, seconds: 0, adaptation: null };
-  for (let epoch = 0; epoch < params.epochs; epoch++) {
+  if (sampler.empty) return { actions: 0, slateActions: 0, tasks: 0, loss: 0, seconds: 0, adaptation: null, epochs: 0, perEpochActions: 0 };
+  // The action budget: on data too large for `epochs` passes within maxActions, fewer passes,
+  // and on data too large for one, one pass over a random share of the tasks.
+  let list = epochTasks(input.timelines, params, random);
+  const perEpoch = list.reduce((sum, task) => sum + taskActions(task, params.maskSeen), 0);
+  const epochs = Math.max(1, Math.min(params.epochs, Math.floor(params.maxActions / Math.max(1, perEpoch))));
+  const epochBudget = Math.min(perEpoch, params.maxActions);
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const epochStats = emptyStepStatistics();
-    const lastEpoch = epoch === params.epochs - 1;
-    const list = epochTasks(input.timelines, params, random);
+    const lastEpoch = epoch === epochs - 1;
+    if (epoch > 0) list = epochTasks(input.timelines, params, random);
+    if (epochBudget < perEpoch) list = withinBudget(list, epochBudget, params.maskSeen);
     for (let start = 0; start < list.length; start += params.batchSize) {
       if (input.signal.aborted) throw rgError('RG_ERR_TRAINING_ABORTED', { name: META_RL_NAME });
       const batch = list.slice(start, start + params.batchSize);
@@ -266,7 +277,7 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
       adam.apply(flatWeights, flattenPolicy(grads));
       tasks += batch.length;
       if ((start / params.batchSize) % 20 === 19) {
-        input.onProgress((epoch + start / list.length) / params.epochs);
+        input.onProgress((epoch + start / list.length) / epochs);
         await yieldToEventLoop();
       }
     }
@@ -283,5 +294,15 @@ export async function metaTrain(input: MetaTrainingInput): Promise<MetaTrainingR
     loss: lastLoss,
     seconds: (performance.now() - started) / 1000,
     adaptation: n > 0 ? { unadaptedLoss: adaptation.unadaptedLoss / n, adaptedLoss: adaptation.adaptedLoss / n, actions: n } : null,
+    epochs,
+    perEpochActions: perEpoch,
   };
+}
+
+/** The leading tasks of a shuffled list whose actions fit in `budget`. */
+function withinBudget(tasks: Task[], budget: number, maskSeen: boolean): Task[] {
+  let used = 0;
+  let end = 0;
+  while (end < tasks.length && used < budget) used += taskActions(tasks[end++]!, maskSeen);
+  return tasks.slice(0, end);
 }

@@ -43,6 +43,13 @@ export const metaRlParamsSchema = z
     historyLength: z.number().int().min(1).max(200).default(20),
     /** Passes over every user's timeline. @default 3 */
     epochs: z.number().int().min(1).max(200).default(3),
+    /**
+     * The most logged actions training goes through, over all passes: a larger log gets fewer
+     * passes, and one too large for a single pass one pass over a random share of its tasks, so
+     * training time stays bounded on any data (about 1,800 actions per second on one core of
+     * the development machine: 2,000,000 is about 20 minutes). @default 2000000
+     */
+    maxActions: z.number().int().min(1000).max(1e9).default(2_000_000),
     /** Later interactions per task whose loss the outer loop minimises (the query). @default 10 */
     queryLength: z.number().int().min(1).max(200).default(10),
     /** Tasks (user windows) per outer step. @default 32 */

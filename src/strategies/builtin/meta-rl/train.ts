@@ -73,6 +73,15 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
     signal: ctx.signal,
     onProgress: (fraction) => ctx.progress({ phase: 'meta-training', percent: 40 + 58 * fraction }),
   });
+  if (result.epochs * result.perEpochActions > params.maxActions || result.epochs < params.epochs) {
+    ctx.log.info(
+      `${META_RL_NAME}: ${result.perEpochActions} logged actions per pass; maxActions ${params.maxActions} allowed ${result.epochs} of ${params.epochs} passes`,
+      {
+        epochs: result.epochs,
+        perEpochActions: result.perEpochActions,
+      },
+    );
+  }
   ctx.progress({ phase: 'done', percent: 100 });
   const artifact = metaRlArtifact(
     {
@@ -81,7 +90,7 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
       historyLength: params.historyLength,
       itemIds,
       trendAnchor,
-      training: { seed: ctx.seed, epochs: params.epochs, actions: result.actions, slateActions: result.slateActions, metaLearning: params.metaLearning },
+      training: { seed: ctx.seed, epochs: result.epochs, actions: result.actions, slateActions: result.slateActions, metaLearning: params.metaLearning },
     },
     weights,
     { sampling, trendCounts: decayedCountsAt(itemIds.length, events, trendAnchor) },
@@ -97,6 +106,8 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
       actions: result.actions,
       slateActions: result.slateActions,
       tasks: result.tasks,
+      epochsRun: result.epochs,
+      actionsPerEpoch: result.perEpochActions,
       loss: result.loss,
       policySeconds: result.seconds,
       towerSeconds,
