@@ -73,7 +73,7 @@ export async function trainMetaRl(ctx: TrainContext<MetaRlParams>): Promise<Trai
     signal: ctx.signal,
     onProgress: (fraction) => ctx.progress({ phase: 'meta-training', percent: 40 + 58 * fraction }),
   });
-  if (result.epochs * result.perEpochActions > params.maxActions || result.epochs < params.epochs) {
+  if (result.epochs < params.epochs || result.perEpochActions > params.maxActions) {
     ctx.log.info(
       `${META_RL_NAME}: ${result.perEpochActions} logged actions per pass; maxActions ${params.maxActions} allowed ${result.epochs} of ${params.epochs} passes`,
       {
