@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRandom } from '../../src/ml/random.js';
-import { alsStrategy, itemItemStrategy, popularityStrategy, twoTowerStrategy } from '../../src/strategies/builtin/index.js';
+import { alsStrategy, itemItemStrategy, metaRlStrategy, popularityStrategy, twoTowerStrategy } from '../../src/strategies/builtin/index.js';
 import { defineStrategy, type SearchSpace } from '../../src/strategies/contract.js';
 import { StrategyRegistry } from '../../src/strategies/registry.js';
 import { sampleConfiguration, validateSearchSpace } from '../../src/strategies/search-space.js';
@@ -25,7 +25,7 @@ const withSpace = (searchSpace: unknown) =>
   });
 
 describe('search spaces', () => {
-  it('declares valid spaces for als, two-tower and item-item; popularity has none', () => {
+  it('declares valid spaces for als, two-tower, item-item and meta-rl; popularity has none', () => {
     expect(alsStrategy.searchSpace).toMatchObject({
       factors: { kind: 'int' },
       regularization: { kind: 'float' },
@@ -34,8 +34,9 @@ describe('search spaces', () => {
     });
     expect(Object.keys(twoTowerStrategy.searchSpace ?? {})).toEqual(['learningRate', 'epochs', 'temperature', 'dim', 'idDropout']);
     expect(itemItemStrategy.searchSpace).toMatchObject({ lambda: { kind: 'float', log: true }, neighbours: { kind: 'int' } });
+    expect(Object.keys(metaRlStrategy.searchSpace ?? {})).toEqual(['learningRate', 'epochs', 'historyLength', 'taste']);
     expect(popularityStrategy.searchSpace).toBeUndefined();
-    for (const s of [alsStrategy, twoTowerStrategy, itemItemStrategy, popularityStrategy]) expect(() => validateSearchSpace(s)).not.toThrow();
+    for (const s of [alsStrategy, twoTowerStrategy, itemItemStrategy, metaRlStrategy, popularityStrategy]) expect(() => validateSearchSpace(s)).not.toThrow();
   });
 
   it('accepts a well-formed plugin space at registration', () => {

@@ -9,7 +9,7 @@
 import { defineStrategy } from '../../contract.js';
 import { adaptMetaRl } from './adapt.js';
 import { META_RL_NAME } from './meta-training.js';
-import { metaRlParamsSchema, type MetaRlParams } from './params.js';
+import { META_RL_SEARCH_SPACE, metaRlParamsSchema, type MetaRlParams } from './params.js';
 import { recommendMetaRl } from './recommend.js';
 import { disposeMetaRlModel, loadMetaRlModel, type MetaRlModel } from './serving-model.js';
 import { trainMetaRl } from './train.js';
@@ -20,6 +20,7 @@ export const metaRlStrategy = defineStrategy<MetaRlParams, MetaRlModel>({
   description:
     'Meta-RL slate policy: GRU state over the history, REINFORCE with the top-K off-policy correction on interactions and the impression log, policy head meta-learned across users and adapted per user in a few steps.',
   params: metaRlParamsSchema,
+  searchSpace: META_RL_SEARCH_SPACE,
   train: trainMetaRl,
   load: loadMetaRlModel,
   recommend: recommendMetaRl,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SearchSpace } from '../../contract.js';
 
 /**
  * Params of the meta-rl strategy. Randomness (initial weights, the order of users, negatives,
@@ -126,3 +127,16 @@ export const metaRlParamsSchema = z
   .strict();
 
 export type MetaRlParams = z.output<typeof metaRlParamsSchema>;
+
+/**
+ * What model search may change (docs/model-search.md): the outer loop's step size and length, how
+ * much history the GRU reads, and whether the state holds the taste, which helps on some data and
+ * costs on other (docs/strategies/meta-rl.md). Early rungs train one pass (`epochs` at its
+ * minimum). The adaptation settings are serving-time params and are not searched.
+ */
+export const META_RL_SEARCH_SPACE: SearchSpace = {
+  learningRate: { kind: 'float', min: 0.002, max: 0.02, log: true },
+  epochs: { kind: 'int', min: 1, max: 6 },
+  historyLength: { kind: 'choice', values: [10, 20, 50] },
+  taste: { kind: 'choice', values: [true, false] },
+};
