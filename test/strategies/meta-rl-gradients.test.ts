@@ -32,6 +32,18 @@ function numeric(values: Float32Array, i: number, f: () => number, eps = 1e-2): 
   return (plus - minus) / (2 * eps);
 }
 
+/**
+ * A small random head problem: item vectors and biases, a head (W [H, d], c [d]) and `stateRows`
+ * states, drawn in that order from the shared generator.
+ */
+function headFixture(H: number, dim: number, itemCount: number, stateRows: number) {
+  const items = { dim, vectors: randomArray(itemCount * dim, 1) };
+  const bias = randomArray(itemCount, 0.3);
+  const head = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
+  const states = randomArray(stateRows * H, 1);
+  return { items, bias, head, states };
+}
+
 function expectClose(analytic: number, approx: number, label: string): void {
   expect(Math.abs(analytic - approx), `${label}: analytic ${analytic}, numeric ${approx}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(approx));
 }
@@ -69,10 +81,7 @@ describe('meta-rl sampled-softmax head', () => {
   const H = 3;
   const dim = 4;
   const itemCount = 6;
-  const items = { dim, vectors: randomArray(itemCount * dim, 1) };
-  const bias = randomArray(itemCount, 0.3);
-  const head = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
-  const states = randomArray(2 * H, 1);
+  const { items, bias, head, states } = headFixture(H, dim, itemCount, 2);
   // Negative 2 repeats the action: an accidental hit, which must get probability 0.
   const sample = { rows: Int32Array.from([1, 4, 2, 5]), logCorrection: Float64Array.from([0.3, -0.2, 0.1, 0.5]) };
   const action = 2;
@@ -105,10 +114,7 @@ describe('meta-rl sampled-softmax head', () => {
 describe('meta-rl inner loop (second-order MAML)', () => {
   const H = 3;
   const dim = 4;
-  const items = { dim, vectors: randomArray(6 * dim, 1) };
-  const bias = randomArray(6, 0.3);
-  const start = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
-  const states = randomArray(3 * H, 1);
+  const { items, bias, head: start, states } = headFixture(H, dim, 6, 3);
   const sample = { rows: Int32Array.from([1, 4, 5]), logCorrection: Float64Array.from([0.3, -0.2, 0.1]) };
   // Two support actions (the second with a masked negative), the query action in the third state.
   const support = {
@@ -222,10 +228,7 @@ describe('meta-rl trend features', () => {
   it('matches finite differences for the trend weights θ', () => {
     const H = 2;
     const dim = 3;
-    const items = { dim, vectors: randomArray(3 * dim, 1) };
-    const bias = randomArray(3, 0.3);
-    const head = { w: randomArray(H * dim), b: randomArray(dim, 0.2) };
-    const states = randomArray(H, 1);
+    const { items, bias, head, states } = headFixture(H, dim, 3, 1);
     const sample = { rows: Int32Array.from([1, 2]), logCorrection: Float64Array.from([0.2, -0.1]) };
     const theta = randomArray(TREND_FEATURES, 0.5);
     const features = candidateTrend(history, 0, sample.rows, 12 * HOUR);
