@@ -168,6 +168,13 @@ describe('meta-rl', () => {
     const fewer = await train(Math.floor(2.5 * full.actionsPerEpoch!));
     expect(fewer.epochsRun).toBe(2);
     expect(fewer.actions).toBe(2 * full.actionsPerEpoch!);
+    // Below the floor, or not an integer: refused before anything trains.
+    for (const bad of [999, 1500.5, '2000000', true]) {
+      expect(() => parseStrategyParams(metaRlStrategy, { maxActions: bad })).toThrow(expect.objectContaining({ code: 'RG_ERR_STRATEGY_PARAMS' }));
+    }
+    for (const bad of [{ taste: 'yes' }, { learnedStepSizes: 1 }]) {
+      expect(() => parseStrategyParams(metaRlStrategy, bad)).toThrow(expect.objectContaining({ code: 'RG_ERR_STRATEGY_PARAMS' }));
+    }
     const share = await train(1000);
     expect(share.epochsRun).toBe(1);
     expect(share.actions).toBeGreaterThanOrEqual(1000);
@@ -198,6 +205,11 @@ describe('meta-rl', () => {
     }
     const v1 = { ...old, json: { ...(old.json as object), format: 'recgate.meta-rl/1' } } as typeof artifact;
     await expect(metaRlStrategy.load(v1, { params, catalog, log: silent })).rejects.toMatchObject({ code: 'RG_ERR_ARTIFACT_INVALID' });
+    // Step sizes present but of the wrong length, or a taste flag that is not a boolean: refused, not guessed.
+    const shortRates = { ...artifact, arrays: { ...artifact.arrays, headRateW: new Float32Array(3) } } as typeof artifact;
+    await expect(metaRlStrategy.load(shortRates, { params, catalog, log: silent })).rejects.toMatchObject({ code: 'RG_ERR_ARTIFACT_INVALID' });
+    const badTaste = { ...artifact, json: { ...json, shapes: { ...json.shapes, taste: 'yes' } } } as typeof artifact;
+    await expect(metaRlStrategy.load(badTaste, { params, catalog, log: silent })).rejects.toMatchObject({ code: 'RG_ERR_ARTIFACT_INVALID' });
   }, 60_000);
 });
 
