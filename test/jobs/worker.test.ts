@@ -103,8 +103,10 @@ describeWithRedis('train workers on Redis', () => {
     const events = new QueueEvents('train', { connection: createRedisConnection(REDIS_URL), prefix: names.prefix });
     try {
       await events.waitUntilReady();
-      const before = await new DbModelStore(database.db).list({ strategy: 'popularity' });
-      const job = await queues.add('train', { strategy: 'popularity', force: true });
+      // A training that lasts (meta-rl, many passes) and checks its abort signal at every step:
+      // popularity on this sample could finish before the cancellation arrived.
+      const before = await new DbModelStore(database.db).list({ strategy: 'meta-rl' });
+      const job = await queues.add('train', { strategy: 'meta-rl', force: true, params: { epochs: 50 } });
       await new Promise<void>((resolve) => {
         events.on('progress', ({ jobId, data }) => {
           if (jobId === job.id && (data as { percent: number }).percent >= 5) resolve();
@@ -113,7 +115,7 @@ describeWithRedis('train workers on Redis', () => {
       expect(await jobs.cancel(job.id!)).toBe(true);
       await expect(job.waitUntilFinished(events, 30_000)).rejects.toThrow(/RG_ERR_TRAINING_ABORTED/);
       expect((await queues.queue('train').getJob(job.id!))!.attemptsMade).toBe(1);
-      expect(await new DbModelStore(database.db).list({ strategy: 'popularity' })).toHaveLength(before.length);
+      expect(await new DbModelStore(database.db).list({ strategy: 'meta-rl' })).toHaveLength(before.length);
       expect(await jobs.cancel(job.id!)).toBe(false);
     } finally {
       await events.close();
